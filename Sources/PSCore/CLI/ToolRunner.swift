@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A runtime problem reported once, at the edge: `TOOL: message`, exit 1.
+public struct RuntimeError: Error {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Writes `TOOL: message` lines to stderr, unbuffered.
+public struct Diagnostics {
+    public let tool: String
+    public init(tool: String) { self.tool = tool }
+
+    public func report(_ message: String) {
+        var line = "\(tool): \(message)\n"
+        line.withUTF8 { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(2, raw.baseAddress! + off, raw.count - off)
+                if n < 0 { if errno == EINTR { continue }; return }
+                off += n
+            }
+        }
+    }
+}
+
+/// What every tool's main does: parse, answer --help/--version, run, turn errors into messages and exit codes.
+public enum ToolRunner {
+    /// Runs `body` and exits with its status. `body` gets the parsed arguments and the tool's stdout buffer.
+    public static func main(_ spec: ToolSpec, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+                            _ body: (ParsedArguments, OutputBuffer, Diagnostics) throws -> Int32) -> Never {
+        Signals.ignoreSIGPIPE()
+        let diagnostics = Diagnostics(tool: spec.name)
+        let output = OutputBuffer(fd: 1)
+        let status = run(spec, arguments: arguments, output: output, diagnostics: diagnostics, body)
+        exit(status)
+    }
+
+    public static func run(_ spec: ToolSpec, arguments: [String], output: OutputBuffer, diagnostics: Diagnostics,
+                           _ body: (ParsedArguments, OutputBuffer, Diagnostics) throws -> Int32) -> Int32 {
+        do {
+            let parsed = try ArgumentParser(spec).parse(arguments)
+            if parsed.has("help") {
+                output.append(HelpRenderer.help(spec))
+                try output.flush()
+                return 0
+            }
+            if parsed.has("version") {
+                output.append("\(spec.name) \(ToolSpec.version)\n")
+                try output.flush()
+                return 0
+            }
+            let status = try body(parsed, output, diagnostics)
+            try output.flush()
+            return status
+        } catch let error as UsageError {
+            diagnostics.report(error.message)
+            diagnostics.report("try '\(spec.name) --help' for more information")
+            return 2
+        } catch let error as OutputError {
+            // The reader went away: a normal end, silent. Anything else is a write error.
+            if error.errno == .brokenPipe { return 0 }
+            diagnostics.report("write error: \(error.errno.message)")
+            return 1
+        } catch let error as RuntimeError {
+            diagnostics.report(error.message)
+            return 1
+        } catch {
+            diagnostics.report("\(error)")
+            return 1
+        }
+    }
+}

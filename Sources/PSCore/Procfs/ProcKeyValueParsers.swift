@@ -1,0 +1,134 @@
+/// Parsers for the "Key:   value" files: status, io, smaps_rollup.
+/// Each key is looked for by name, so a kernel that adds or reorders lines changes nothing.
+public enum ProcStatusParser {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into s: inout ProcessSample) {
+        var scan = ByteScanner(bytes)
+        repeat {
+            guard !scan.atEnd else { break }
+            switch bytes[scan.position] {
+            case 0x55: // U
+                if scan.consume("Uid:") {
+                    // Uid: real effective saved fs; we want the effective one.
+                    _ = scan.unsigned()
+                    if let e = scan.unsigned(), let e32 = UInt32(exactly: e) { s.uid = e32 }
+                }
+            case 0x56: // V
+                if scan.consume("VmSwap:") { s.swapKiB = scan.unsigned() }
+            case 0x76: // v
+                if scan.consume("voluntary_ctxt_switches:") { s.voluntarySwitches = scan.unsigned() }
+            case 0x6E: // n
+                if scan.consume("nonvoluntary_ctxt_switches:") { s.involuntarySwitches = scan.unsigned() }
+            default:
+                break
+            }
+        } while scan.nextLine()
+    }
+}
+
+public enum ProcIOParser {
+    /// nil when any of the seven counters is missing or garbage: io is all or nothing.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ProcIO? {
+        var io = ProcIO()
+        var seen = 0
+        var scan = ByteScanner(bytes)
+        repeat {
+            guard !scan.atEnd else { break }
+            if scan.consume("rchar:") { guard let v = scan.unsigned() else { return nil }; io.rchar = v; seen |= 1 }
+            else if scan.consume("wchar:") { guard let v = scan.unsigned() else { return nil }; io.wchar = v; seen |= 2 }
+            else if scan.consume("syscr:") { guard let v = scan.unsigned() else { return nil }; io.syscr = v; seen |= 4 }
+            else if scan.consume("syscw:") { guard let v = scan.unsigned() else { return nil }; io.syscw = v; seen |= 8 }
+            else if scan.consume("read_bytes:") { guard let v = scan.unsigned() else { return nil }; io.readBytes = v; seen |= 16 }
+            else if scan.consume("write_bytes:") { guard let v = scan.unsigned() else { return nil }; io.writeBytes = v; seen |= 32 }
+            else if scan.consume("cancelled_write_bytes:") {
+                guard let v = scan.unsigned() else { return nil }
+                io.cancelledWriteBytes = v; seen |= 64
+            }
+        } while scan.nextLine()
+        return seen == 127 ? io : nil
+    }
+}
+
+public enum SmapsRollupParser {
+    /// nil for an empty file (kernel threads have no memory map).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> SmapsRollup? {
+        var r = SmapsRollup()
+        var any = false
+        var scan = ByteScanner(bytes)
+        repeat {
+            guard !scan.atEnd else { break }
+            switch bytes[scan.position] {
+            case 0x50: // P
+                if scan.consume("Pss:") { r.pss = scan.unsigned(); any = true }
+                else if scan.consume("Pss_Anon:") { r.pssAnon = scan.unsigned() }
+                else if scan.consume("Pss_File:") { r.pssFile = scan.unsigned() }
+                else if scan.consume("Pss_Shmem:") { r.pssShmem = scan.unsigned() }
+                else if scan.consume("Private_Clean:") { r.privateClean = scan.unsigned() }
+                else if scan.consume("Private_Dirty:") { r.privateDirty = scan.unsigned() }
+                else if scan.consume("Private_Hugetlb:") { r.privateHugetlb = scan.unsigned() }
+            default:
+                break
+            }
+        } while scan.nextLine()
+        return any ? r : nil
+    }
+}
+
+/// /proc/PID/cgroup: the v2 line `0::PATH`, else the v1 line of the memory (then cpu) controller.
+/// On a hybrid host whose v2 line is only "/", the v1 path says more, and wins.
+public enum ProcCgroupParser {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var unified: Range<Int>? = nil
+        var memory: Range<Int>? = nil
+        var cpu: Range<Int>? = nil
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            // hierarchy-ID:controller-list:path — the path may itself hold ':'.
+            if let c1 = index(of: 0x3A, in: bytes, lineStart..<lineEnd),
+               let c2 = index(of: 0x3A, in: bytes, (c1 + 1)..<lineEnd) {
+                let controllers = (c1 + 1)..<c2
+                let path = (c2 + 1)..<lineEnd
+                if controllers.isEmpty && c1 - lineStart == 1 && bytes[lineStart] == 0x30 {
+                    unified = path
+                } else if hasController("memory", bytes, controllers) {
+                    memory = path
+                } else if hasController("cpu", bytes, controllers) {
+                    cpu = path
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+        let v1 = memory ?? cpu
+        let chosen: Range<Int>?
+        if let u = unified, !(u.count == 1 && bytes[u.lowerBound] == 0x2F && v1 != nil) {
+            chosen = u
+        } else {
+            chosen = v1 ?? unified
+        }
+        guard let r = chosen else { return nil }
+        return Array(UnsafeBufferPointer(rebasing: bytes[r]))
+    }
+
+    static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        for i in range where bytes[i] == byte { return i }
+        return nil
+    }
+
+    static func hasController(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        let n = name.utf8CodeUnitCount
+        let p = name.utf8Start
+        var start = range.lowerBound
+        while start <= range.upperBound {
+            var end = start
+            while end < range.upperBound, bytes[end] != 0x2C { end += 1 }
+            if end - start == n {
+                var same = true
+                for i in 0..<n where bytes[start + i] != p[i] { same = false; break }
+                if same { return true }
+            }
+            start = end + 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,107 @@
+/// Everything pssnap read about one process (or thread) in one snapshot, in /proc's own units.
+/// Converted to the record's units (bytes, seconds) only when written.
+public struct ProcessSample {
+    // stat: always present, or there is no record.
+    public var pid: Int32 = 0
+    public var tid: Int32? = nil
+    public var comm: [UInt8] = []
+    public var state: UInt8 = 0x3F
+    public var ppid: Int32 = 0
+    public var pgid: Int32 = 0
+    public var sid: Int32 = 0
+    public var ttyNr: Int64 = 0
+    public var minflt: UInt64 = 0
+    public var majflt: UInt64 = 0
+    public var utime: UInt64 = 0
+    public var stime: UInt64 = 0
+    public var cutime: Int64 = 0
+    public var cstime: Int64 = 0
+    public var priority: Int64 = 0
+    public var nice: Int64 = 0
+    public var threads: Int64 = 0
+    public var startTicks: UInt64 = 0
+    public var vsize: UInt64 = 0
+    public var rssPages: Int64 = 0
+    /// Fields 39 and 42 are missing on very old kernels.
+    public var processor: Int64? = nil
+    public var iowaitTicks: UInt64? = nil
+
+    // status
+    public var uid: UInt32? = nil
+    public var swapKiB: UInt64? = nil
+    public var voluntarySwitches: UInt64? = nil
+    public var involuntarySwitches: UInt64? = nil
+
+    // io: all seven or none.
+    public var io: ProcIO? = nil
+
+    // fd
+    public var fds: Int? = nil
+
+    // smaps_rollup, in KiB
+    public var smaps: SmapsRollup? = nil
+
+    // net
+    public var sockets: SocketCounts? = nil
+
+    // cgroup
+    public var cgroup: [UInt8]? = nil
+
+    /// Raw cmdline bytes (NUL-separated); nil when unreadable.
+    public var cmdline: [UInt8]? = nil
+
+    public init() {}
+
+    /// Forgets the optional groups before a re-read, keeping array capacity.
+    public mutating func resetOptionalFields() {
+        tid = nil
+        processor = nil
+        iowaitTicks = nil
+        uid = nil
+        swapKiB = nil
+        voluntarySwitches = nil
+        involuntarySwitches = nil
+        io = nil
+        fds = nil
+        smaps = nil
+        sockets = nil
+        cgroup = nil
+        cmdline = nil
+    }
+}
+
+public struct ProcIO: Equatable {
+    public var rchar: UInt64 = 0
+    public var wchar: UInt64 = 0
+    public var syscr: UInt64 = 0
+    public var syscw: UInt64 = 0
+    public var readBytes: UInt64 = 0
+    public var writeBytes: UInt64 = 0
+    public var cancelledWriteBytes: UInt64 = 0
+    public init() {}
+}
+
+/// smaps_rollup figures in KiB; a line the kernel does not have stays nil.
+public struct SmapsRollup: Equatable {
+    public var pss: UInt64? = nil
+    public var pssAnon: UInt64? = nil
+    public var pssFile: UInt64? = nil
+    public var pssShmem: UInt64? = nil
+    public var privateClean: UInt64? = nil
+    public var privateDirty: UInt64? = nil
+    public var privateHugetlb: UInt64? = nil
+    public init() {}
+
+    /// uss = Private_Clean + Private_Dirty + Private_Hugetlb (Hugetlb is absent before Linux 4.16: counted as 0).
+    public var uss: UInt64? {
+        guard let c = privateClean, let d = privateDirty else { return nil }
+        return c + d + (privateHugetlb ?? 0)
+    }
+}
+
+public struct SocketCounts: Equatable {
+    public var tcp = 0
+    public var udp = 0
+    public var unix = 0
+    public init() {}
+}

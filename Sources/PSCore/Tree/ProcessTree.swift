@@ -1,0 +1,88 @@
+/// The process tree of one snapshot, from pid and ppid alone: preorder, depth, descendants.
+/// Roots are processes with ppid 0 or an absent parent, by ascending pid; siblings by ascending pid.
+public struct ProcessTree {
+    /// Indices into the input, in preorder.
+    public private(set) var order: [Int] = []
+    /// depth[i] for input index i (0 for a root).
+    public private(set) var depth: [Int] = []
+    /// parentIndex[i]: the input index of i's parent, -1 for a root.
+    public private(set) var parentIndex: [Int] = []
+    // Children in CSR form: children of i are childList[childStart[i]..<childStart[i+1]].
+    private var childStart: [Int] = []
+    private var childList: [Int] = []
+
+    public init(pids: [Int32], ppids: [Int32]) {
+        let n = pids.count
+        depth = [Int](repeating: 0, count: n)
+        parentIndex = [Int](repeating: -1, count: n)
+        guard n > 0 else { return }
+        // Index of each pid; the first record of a duplicated pid (bad input) is its owner.
+        var indexOf = [Int32: Int](minimumCapacity: n)
+        for i in 0..<n where indexOf[pids[i]] == nil { indexOf[pids[i]] = i }
+        let byPid = (0..<n).sorted { pids[$0] < pids[$1] || (pids[$0] == pids[$1] && $0 < $1) }
+        var childCount = [Int](repeating: 0, count: n + 1)
+        for i in 0..<n {
+            if ppids[i] != 0, ppids[i] != pids[i], let p = indexOf[ppids[i]], p != i {
+                parentIndex[i] = p
+                childCount[p] += 1
+            }
+        }
+        childStart = [Int](repeating: 0, count: n + 1)
+        for i in 0..<n { childStart[i + 1] = childStart[i] + childCount[i] }
+        childList = [Int](repeating: 0, count: childStart[n])
+        var fill = childStart
+        for i in byPid where parentIndex[i] >= 0 {
+            let p = parentIndex[i]
+            childList[fill[p]] = i
+            fill[p] += 1
+        }
+        var visited = [Bool](repeating: false, count: n)
+        order.reserveCapacity(n)
+        var stack: [(Int, Int)] = []
+        func visit(from root: Int) {
+            stack.append((root, 0))
+            while let (i, d) = stack.popLast() {
+                if visited[i] { continue }
+                visited[i] = true
+                depth[i] = d
+                order.append(i)
+                // Push children in reverse so the smallest pid comes out first.
+                var c = childStart[i + 1]
+                while c > childStart[i] {
+                    c -= 1
+                    stack.append((childList[c], d + 1))
+                }
+            }
+        }
+        for i in byPid where parentIndex[i] < 0 { visit(from: i) }
+        // A parent cycle (only a hostile /proc or stream can make one) has no root: break it at its smallest pid.
+        if order.count < n {
+            for i in byPid where !visited[i] {
+                parentIndex[i] = -1
+                visit(from: i)
+            }
+        }
+    }
+
+    public func children(of i: Int) -> ArraySlice<Int> { childList[childStart[i]..<childStart[i + 1]] }
+
+    /// Marks every index that matches or descends from a match (`X..`).
+    public func markDescendants(of matches: [Bool]) -> [Bool] {
+        var marked = [Bool](repeating: false, count: matches.count)
+        for i in order {
+            let p = parentIndex[i]
+            marked[i] = matches[i] || (p >= 0 && marked[p])
+        }
+        return marked
+    }
+
+    /// Marks every index that matches or is an ancestor of a match (`..X`).
+    public func markAncestors(of matches: [Bool]) -> [Bool] {
+        var marked = matches
+        for i in order.reversed() where marked[i] {
+            let p = parentIndex[i]
+            if p >= 0 { marked[p] = true }
+        }
+        return marked
+    }
+}
