@@ -11,9 +11,16 @@ public struct RuntimeError: Error {
 /// Writes `TOOL: message` lines to stderr, unbuffered.
 public struct Diagnostics {
     public let tool: String
-    public init(tool: String) { self.tool = tool }
+    /// Where messages go instead of stderr (in-process tests).
+    let sink: ((String) -> Void)?
+
+    public init(tool: String, sink: ((String) -> Void)? = nil) {
+        self.tool = tool
+        self.sink = sink
+    }
 
     public func report(_ message: String) {
+        if let sink { sink(message); return }
         var line = "\(tool): \(message)\n"
         line.withUTF8 { raw in
             var off = 0

@@ -86,7 +86,7 @@ public enum PSSnap {
 
     public static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics,
                            environment: SystemEnvironment = SystemEnvironment(),
-                           afterStatHook: ((Int32) -> Void)? = nil) throws -> Int32 {
+                           faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil) throws -> Int32 {
         let options = try Options(args)
         // The command starts first: it must not inherit our raised descriptor limit or signal handlers.
         var child: ChildProcess? = nil
@@ -102,13 +102,12 @@ public enum PSSnap {
         }
         let reader = try ProcfsReader(root: options.procRoot, groups: options.groups, threads: options.threads,
                                       keepFilesOpen: options.repeating, environment: environment)
-        reader.afterStatHook = afterStatHook
+        reader.faultHook = faultHook
         let writer = RecordWriter(groups: options.groups, threads: options.threads,
                                   host: options.host ? environment.hostname() : nil,
                                   environment: environment, btimeMs: reader.btimeMs)
         if options.repeating { Signals.catchStopSignals() }
-        let select: (([TaskHandle]) -> [Bool])? = child.map { c in { tasks in subtree(of: getpid(), excludingRoot: true, in: tasks) } }
-        _ = child.map { _ in () }
+        let select: (([TaskHandle]) -> [Bool])? = child.map { _ in { tasks in subtree(of: getpid(), excludingRoot: true, in: tasks) } }
 
         var status: Int32 = 0
         var reported = 0

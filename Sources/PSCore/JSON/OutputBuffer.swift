@@ -12,6 +12,8 @@ public struct OutputError: Error {
 public final class OutputBuffer {
     public private(set) var bytes: [UInt8] = []
     public let fd: Int32
+    /// With fd -1 (in-process tests), what was flushed.
+    public private(set) var captured: [UInt8] = []
     /// Flush at the next record boundary once this much is buffered.
     public var threshold: Int
 
@@ -84,6 +86,10 @@ public final class OutputBuffer {
     /// Writes everything buffered. Throws on a write error; the buffer is emptied either way.
     public func flush() throws(OutputError) {
         defer { bytes.removeAll(keepingCapacity: true) }
+        if fd < 0 {
+            captured.append(contentsOf: bytes)
+            return
+        }
         var written = 0
         let total = bytes.count
         while written < total {

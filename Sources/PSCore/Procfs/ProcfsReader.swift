@@ -35,8 +35,19 @@ public final class ProcfsReader {
     var netTables: [UInt64: NetSocketTable] = [:]
     public var warnings: [ProcfsWarning] = []
     private var warnedPaths: Set<String> = []
-    /// Test seam: runs after a task's stat is read and before its other files are.
-    public var afterStatHook: ((Int32) -> Void)? = nil
+    /// Test seam, the one shim every open of a task's file passes: an errno to force for (task id, file).
+    /// Golden tests use it for what a fixture tree cannot hold (EACCES as root, a process ending mid-read).
+    public var faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil
+
+    private func open(_ task: TaskHandle, _ file: TaskHandle.File, keep: Bool) -> Result<Int32, Errno> {
+        if let e = faultHook?(task.tid ?? task.pid, file) { return .failure(e) }
+        return task.open(file, keep: keep)
+    }
+
+    private func read(_ task: TaskHandle, _ file: TaskHandle.File, keep: Bool) -> Result<Int, Errno> {
+        if let e = faultHook?(task.tid ?? task.pid, file) { return .failure(e) }
+        return task.read(file, into: buffer, keep: keep)
+    }
 
     public init(root: String, groups: FieldGroups, threads: Bool, keepFilesOpen: Bool,
                 environment: SystemEnvironment = SystemEnvironment()) throws(RuntimeError) {
@@ -111,7 +122,6 @@ public final class ProcfsReader {
             let keep = select(tasks)
             var kept: [TaskHandle] = []
             for (task, k) in zip(tasks, keep) where k {
-                afterStatHook?(task.tid ?? task.pid)
                 if readRest(task) { kept.append(task) } else { drop(task) }
             }
             tasks = kept
@@ -182,7 +192,6 @@ public final class ProcfsReader {
 
     private func adopt(_ task: TaskHandle, readRest doRest: Bool) -> TaskHandle? {
         if doRest {
-            afterStatHook?(task.tid ?? task.pid)
             guard readRest(task) else { drop(task); return nil }
         }
         let key = task.tid ?? task.pid
@@ -205,7 +214,7 @@ public final class ProcfsReader {
     enum StatResult { case ok, gone, bad }
 
     private func readStat(_ task: TaskHandle) -> StatResult {
-        switch task.read(.stat, into: buffer, keep: mayKeep) {
+        switch read(task, .stat, keep: mayKeep) {
         case .failure(let e):
             if e.meansProcessGone { return .gone }
             warn(path(task, .stat), e.message)
@@ -237,7 +246,7 @@ public final class ProcfsReader {
 
     /// Reads one optional file; `.gone` when the task has ended under us.
     private func read(_ task: TaskHandle, _ file: TaskHandle.File) -> FileRead {
-        switch task.read(file, into: buffer, keep: mayKeep) {
+        switch read(task, file, keep: mayKeep) {
         case .success:
             if buffer.truncated { warn(path(task, file), "longer than \(buffer.limit) bytes: truncated") }
             return .ok
@@ -251,7 +260,7 @@ public final class ProcfsReader {
 
     /// ENOENT on a file means either "not on this kernel" or "the process just ended": stat tells which.
     private func isAlive(_ task: TaskHandle) -> Bool {
-        switch task.read(.stat, into: buffer, keep: false) {
+        switch read(task, .stat, keep: false) {
         case .success(let n): return n > 0
         case .failure(let e): return !e.meansProcessGone
         }
@@ -309,7 +318,7 @@ public final class ProcfsReader {
         let needSockets = groups.contains(.net)
         // The fd directory is kept open only for counting by size; listing it needs a fresh stream.
         let keep = mayKeep && isProcfs && !needSockets
-        switch task.open(.fdDirectory, keep: keep) {
+        switch open(task, .fdDirectory, keep: keep) {
         case .failure(let e):
             if e.rawValue == ESRCH { return false }
             if e.rawValue == ENOENT { return isAlive(task) }

@@ -22,12 +22,13 @@ public final class DirectoryStream {
 
     public func rewind() { rewinddir(dir) }
 
-    /// Calls `body` with each entry's name (NUL-terminated) and d_type, skipping "." and "..".
+    /// Calls `body` with each entry's name (NUL-terminated) and d_type, skipping every name that
+    /// starts with '.' (procfs has none but "." and ".."; a fixture tree may hold a .keep).
     public func forEach(_ body: (UnsafePointer<CChar>, UInt8) -> Void) {
         while let entry = readdir(dir) {
             withUnsafePointer(to: &entry.pointee.d_name) { tuple in
                 tuple.withMemoryRebound(to: CChar.self, capacity: 256) { name in
-                    if name[0] == 0x2E && (name[1] == 0 || (name[1] == 0x2E && name[2] == 0)) { return }
+                    if name[0] == 0x2E { return }
                     body(name, entry.pointee.d_type)
                 }
             }

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import PSCore
+
+/// Paths and runners shared by the tests.
+enum TestSupport {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static var fixtures: URL { packageRoot.appendingPathComponent("Tests/Fixtures") }
+    static var goldens: URL { packageRoot.appendingPathComponent("Tests/Golden") }
+    static var updating: Bool { ProcessInfo.processInfo.environment["PSTOOLS_UPDATE_GENERATED"] == "1" }
+
+    /// The directory holding the built executables: next to the test bundle, or PSTOOLS_BIN_DIR.
+    static var binDir: URL {
+        if let dir = ProcessInfo.processInfo.environment["PSTOOLS_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        var candidates: [URL] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            for _ in 0..<4 {
+                candidates.append(url)
+                url = url.deletingLastPathComponent()
+            }
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("pssnap").path) }
+            ?? packageRoot.appendingPathComponent(".build/debug")
+    }
+
+    static func tool(_ name: String) -> String { binDir.appendingPathComponent(name).path }
+
+    /// Compares `actual` with a committed file, or rewrites it when PSTOOLS_UPDATE_GENERATED=1.
+    static func expectMatchesFile(_ actual: String, _ url: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        if updating {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = (try? String(contentsOf: url, encoding: .utf8)) ?? "<missing \(url.path)>"
+        if actual != expected {
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            var firstDiff = ""
+            for i in 0..<max(a.count, e.count) {
+                let al = i < a.count ? String(a[i]) : "<none>"
+                let el = i < e.count ? String(e[i]) : "<none>"
+                if al != el {
+                    firstDiff = "line \(i + 1):\n  expected: \(el)\n  actual:   \(al)"
+                    break
+                }
+            }
+            Issue.record("\(url.lastPathComponent) differs (regenerate with PSTOOLS_UPDATE_GENERATED=1 swift test if the change is intended)\n\(firstDiff)",
+                         sourceLocation: sourceLocation)
+        }
+    }
+
+    struct RunResult {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+        var lines: [Substring] { stdoutText.split(separator: "\n") }
+    }
+
+    /// Runs a command line through /bin/sh (pipelines are what the end-to-end tests are about).
+    static func shell(_ script: String, environment: [String: String] = [:], stdin: Data? = nil) throws -> RunResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script]
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = binDir.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let errThread = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        errThread.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while !errThread.isFinished { usleep(1000) }
+        return RunResult(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    static func hasCommand(_ name: String) -> Bool {
+        (try? shell("command -v \(name) >/dev/null 2>&1").status) == 0
+    }
+}
+
+/// Runs a tool's command in-process, with its output captured.
+struct InProcessRun {
+    var status: Int32
+    var output: String
+    var errors: [String]
+}
+
+extension OutputBuffer {
+    var text: String { String(decoding: captured + bytes, as: UTF8.self) }
+}
