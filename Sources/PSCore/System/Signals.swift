@@ -46,6 +46,12 @@ public enum Signals {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(sig, &action, nil)
+        // A parent (a test runner's thread, a service manager) may have left it blocked: unblock it,
+        // or the handler never runs.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, sig)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// Restores default dispositions (for a child about to exec).
