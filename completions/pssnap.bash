@@ -1,20 +1,20 @@
-# bash completion for psdemo
-# Generated from psdemo's option table by CompletionRenderer: do not edit.
+# bash completion for pssnap
+# Generated from pssnap's option table by CompletionRenderer: do not edit.
 # Regenerate with: PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs
 
 # Sets kind and words for an option that takes a value; fails for any other word.
-_psdemo_option_value() {
+_pssnap_option_value() {
     case $1 in
         -i|--interval) kind=none ;;
-        -f|--files) kind=list words='stat status io fd cmdline smaps net cgroup argv' ;;
-        -o|--output) kind=file ;;
+        -n|--count) kind=none ;;
+        -d|--duration) kind=none ;;
+        -f|--files) kind=list words='stat status io fd smaps net cgroup cmdline argv' ;;
         --proc-root) kind=directory ;;
-        -s|--sort) kind=words words='pid start comm' ;;
         *) return 1 ;;
     esac
 }
 
-_psdemo() {
+_pssnap() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
     COMPREPLY=()
@@ -24,25 +24,25 @@ _psdemo() {
     done
     if (( i < COMP_CWORD )); then
         # After '--' every word is an operand.
-        kind=file
-    elif [[ $cur == = ]] && _psdemo_option_value "$prev"; then
+        kind=none
+    elif [[ $cur == = ]] && _pssnap_option_value "$prev"; then
         # --opt= split at '=' (COMP_WORDBREAKS): readline replaces only what follows it.
         value=
-    elif [[ $prev == = ]] && (( COMP_CWORD > 1 )) && _psdemo_option_value "${COMP_WORDS[COMP_CWORD-2]}"; then
+    elif [[ $prev == = ]] && (( COMP_CWORD > 1 )) && _pssnap_option_value "${COMP_WORDS[COMP_CWORD-2]}"; then
         : # --opt=val split at '='
-    elif _psdemo_option_value "$prev"; then
+    elif _pssnap_option_value "$prev"; then
         : # -o value, --opt value: as for getopt, the next word is the value, even '-x'
-    elif [[ $cur == --*=* ]] && _psdemo_option_value "${cur%%=*}"; then
+    elif [[ $cur == --*=* ]] && _pssnap_option_value "${cur%%=*}"; then
         # --opt=value as one word (COMP_WORDBREAKS without '=')
         prefix=${cur%%=*}= value=${cur#*=}
-    elif [[ $cur == -[!-]?* ]] && _psdemo_option_value "${cur:0:2}"; then
+    elif [[ $cur == -[!-]?* ]] && _pssnap_option_value "${cur:0:2}"; then
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-i --interval -f --files -o --output --proc-root -s --sort -T --threads --strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-i --interval -n --count -d --duration -f --files -T --threads --host --proc-root -h --help --version' -- "$cur")
         return
     else
-        kind=file
+        kind=none
     fi
 
     case $kind in
@@ -64,4 +64,4 @@ _psdemo() {
     esac
 }
 
-complete -F _psdemo psdemo
+complete -F _pssnap pssnap

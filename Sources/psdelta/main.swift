@@ -1,0 +1,2 @@
+// Placeholder until the tool lands: see its issue.
+print("psdelta: not built yet")
