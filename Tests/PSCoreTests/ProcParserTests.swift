@@ -81,6 +81,17 @@ import Testing
         #expect(s.uid == 1001 && s.swapKiB == 128 && s.voluntarySwitches == 17 && s.involuntarySwitches == 4)
     }
 
+    /// stat's rss is a per-CPU-cached approximation on Linux >= 6.2; VmRSS and statm are exact.
+    @Test func exactResidentMemoryComesFromVmRSSOrStatm() {
+        var s = ProcessSample()
+        Array("VmRSS:\t    1752 kB\nRssAnon:\t     108 kB\n".utf8).withUnsafeBufferPointer { ProcStatusParser.parse($0, into: &s) }
+        #expect(s.residentBytes == Int64(1752 * 1024))
+        #expect(Array("730 438 411 5 0 89 0\n".utf8).withUnsafeBufferPointer { ProcStatmParser.residentPages($0) } == 438)
+        // A kernel thread's statm is all zeros: no exact figure, stat's 0 stands.
+        #expect(Array("0 0 0 0 0 0 0\n".utf8).withUnsafeBufferPointer { ProcStatmParser.residentPages($0) } == nil)
+        #expect(Array("garbage\n".utf8).withUnsafeBufferPointer { ProcStatmParser.residentPages($0) } == nil)
+    }
+
     @Test func statusOfAKernelThreadHasNoSwap() {
         var s = ProcessSample()
         Array("Name:\tkthreadd\nUid:\t0\t0\t0\t0\nvoluntary_ctxt_switches:\t1\n".utf8).withUnsafeBufferPointer {

@@ -47,7 +47,7 @@ public enum FieldReference {
         f("minflt", .number, "", "stat field 10, minor page faults", "stat", counter: true),
         f("majflt", .number, "", "stat field 12, major page faults", "stat", counter: true),
         f("vsize", .number, "bytes", "stat field 23", "stat"),
-        f("rss", .number, "bytes", "stat field 24 × page size", "stat"),
+        f("rss", .number, "bytes", "status VmRSS, or statm resident × page size when status is not read (both exact; stat field 24, which Linux ≥ 6.2 reads from unsummed per-CPU counters, only for kernel threads and zombies, where it is 0)", "stat"),
         f("swap", .number, "bytes", "status VmSwap", "status"),
         f("vctx", .number, "", "status voluntary_ctxt_switches", "status", counter: true),
         f("nvctx", .number, "", "status nonvoluntary_ctxt_switches", "status", counter: true),

@@ -14,6 +14,9 @@ public enum ProcStatusParser {
                 }
             case 0x56: // V
                 if scan.consume("VmSwap:") { s.swapKiB = scan.unsigned() }
+                else if scan.consume("VmRSS:"), let kib = scan.unsigned(), kib <= UInt64(Int64.max / 1024) {
+                    s.residentBytes = Int64(kib) * 1024
+                }
             case 0x76: // v
                 if scan.consume("voluntary_ctxt_switches:") { s.voluntarySwitches = scan.unsigned() }
             case 0x6E: // n
@@ -130,5 +133,17 @@ public enum ProcCgroupParser {
             start = end + 1
         }
         return false
+    }
+}
+
+/// /proc/PID/statm: `size resident shared text lib data dt`, in pages.
+public enum ProcStatmParser {
+    /// The resident pages; nil for an empty or garbled file. 0 for a kernel thread or zombie is
+    /// left to stat (nil), so a missing map never reads as an exact 0.
+    public static func residentPages(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var scan = ByteScanner(bytes)
+        guard let size = scan.unsigned(), let resident = scan.unsigned(), resident <= UInt64(Int64.max) else { return nil }
+        if size == 0 && resident == 0 { return nil }
+        return Int64(resident)
     }
 }

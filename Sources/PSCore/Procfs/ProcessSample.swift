@@ -21,10 +21,16 @@ public struct ProcessSample {
     public var threads: Int64 = 0
     public var startTicks: UInt64 = 0
     public var vsize: UInt64 = 0
+    /// stat field 24. On Linux ≥ 6.2 it is read from per-CPU counters without summing them and can
+    /// be off by dozens of pages; `residentBytes` (status VmRSS or statm) is exact and wins.
     public var rssPages: Int64 = 0
     /// Fields 39 and 42 are missing on very old kernels.
     public var processor: Int64? = nil
     public var iowaitTicks: UInt64? = nil
+
+    /// Exact resident memory in bytes, from status VmRSS (status group) or statm (otherwise);
+    /// nil for kernel threads and zombies, which have no memory map (their stat rss is 0).
+    public var residentBytes: Int64? = nil
 
     // status
     public var uid: UInt32? = nil
@@ -57,6 +63,7 @@ public struct ProcessSample {
         tid = nil
         processor = nil
         iowaitTicks = nil
+        residentBytes = nil
         uid = nil
         swapKiB = nil
         voluntarySwitches = nil

@@ -208,8 +208,8 @@ public final class ProcfsReader {
         task.closeAll()
     }
 
-    /// A kept task holds at most 8 descriptors (its directory and seven files).
-    private var mayKeep: Bool { (handles.count + 1) * 8 <= keepOpenBudget }
+    /// A kept task holds at most 9 descriptors (its directory and eight files).
+    private var mayKeep: Bool { (handles.count + 1) * 9 <= keepOpenBudget }
 
     enum StatResult { case ok, gone, bad }
 
@@ -273,6 +273,14 @@ public final class ProcfsReader {
             case .gone: return false
             case .unreadable: break
             case .ok: ProcStatusParser.parse(buffer.bytes, into: &task.sample)
+            }
+        } else {
+            // rss must be exact without status too: statm is, stat's field 24 is not (see ProcessSample).
+            switch read(task, .statm) {
+            case .gone: return false
+            case .unreadable: break
+            case .ok: task.sample.residentBytes = ProcStatmParser.residentPages(buffer.bytes)
+                .map { $0.multipliedReportingOverflow(by: environment.pageSize).partialValue }
             }
         }
         if groups.contains(.io) {

@@ -77,7 +77,7 @@ public final class RecordWriter {
         out.append(",\"minflt\":"); out.appendDecimal(s.minflt)
         out.append(",\"majflt\":"); out.appendDecimal(s.majflt)
         out.append(",\"vsize\":"); out.appendDecimal(s.vsize)
-        out.append(",\"rss\":"); out.appendDecimal(s.rssPages.multipliedReportingOverflow(by: pageSize).partialValue)
+        out.append(",\"rss\":"); out.appendDecimal(s.residentBytes ?? s.rssPages.multipliedReportingOverflow(by: pageSize).partialValue)
         if groups.contains(.status) {
             out.append(",\"swap\":"); appendKiB(s.swapKiB, out)
             out.append(",\"vctx\":"); appendOptional(s.voluntarySwitches, out)

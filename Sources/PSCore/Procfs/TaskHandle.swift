@@ -3,7 +3,7 @@
 /// the same process; in repeating mode the files stay open and are re-read with pread.
 public final class TaskHandle {
     public enum File: Int, CaseIterable {
-        case stat, status, io, cmdline, smapsRollup, cgroup, fdDirectory
+        case stat, status, io, cmdline, smapsRollup, cgroup, fdDirectory, statm
 
         var name: StaticString {
             switch self {
@@ -14,6 +14,7 @@ public final class TaskHandle {
             case .smapsRollup: return "smaps_rollup"
             case .cgroup: return "cgroup"
             case .fdDirectory: return "fd"
+            case .statm: return "statm"
             }
         }
     }
@@ -21,7 +22,7 @@ public final class TaskHandle {
     public let pid: Int32
     public let tid: Int32?
     public private(set) var directory: Int32
-    private var files: (Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1)
+    private var files: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1)
     public var sample = ProcessSample()
     /// The snapshot number that last saw this task alive.
     var generation: UInt64 = 0
