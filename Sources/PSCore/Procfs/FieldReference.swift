@@ -74,6 +74,16 @@ public enum FieldReference {
 
     public static func info(_ name: String) -> FieldInfo? { pssnapFields.first { $0.name == name } }
 
+    /// The field reference table of README.md (between its `fields` markers; a test keeps it current).
+    public static var markdown: String {
+        var s = "| field | unit | source | group |\n|---|---|---|---|\n"
+        for field in pssnapFields {
+            let cells = [field.name, field.unit, field.source, field.group].map { $0.replacingPipes() }
+            s += "| `\(cells[0])` | \(cells[1]) | \(cells[2]) | \(cells[3]) |\n"
+        }
+        return s
+    }
+
     /// The FIELDS section of a man page.
     public static var roff: String {
         var s = "Fields appear in this order. A field of a group that was not asked for is absent; one that could not be read is \\fBnull\\fR, never 0.\n"
@@ -87,3 +97,8 @@ public enum FieldReference {
     }
 }
 
+
+private extension String {
+    /// A Markdown table cell cannot hold a bare '|'.
+    func replacingPipes() -> String { split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+}
