@@ -38,11 +38,11 @@ struct RecordThroughputTests {
             o.append(",\"nice\":0,\"prio\":20,\"threads\":"); o.appendDecimal(1 + next(64))
             o.append(",\"processor\":"); o.appendDecimal(next(16))
             for name in ["utime", "stime", "cutime", "cstime", "iowait"] {
-                o.append(",\""); o.append(name); o.append("\":"); o.appendScaled(Int64(next(10_000_000)), scale: 2)
+                o.append(",\""); o.appendText(name); o.append("\":"); o.appendScaled(Int64(next(10_000_000)), scale: 2)
             }
             for name in ["minflt", "majflt", "vsize", "rss", "swap", "vctx", "nvctx", "rchar", "wchar", "syscr", "syscw",
                          "read_bytes", "write_bytes", "cancelled_write_bytes"] {
-                o.append(",\""); o.append(name); o.append("\":")
+                o.append(",\""); o.appendText(name); o.append("\":")
                 if i % 7 == 0 && name.hasSuffix("bytes") { o.append("null") } else { o.appendDecimal(next(1 << 34)) }
             }
             o.append(",\"fds\":"); o.appendDecimal(next(300))

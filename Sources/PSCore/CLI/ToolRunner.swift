@@ -50,12 +50,12 @@ public enum ToolRunner {
         do {
             let parsed = try ArgumentParser(spec).parse(arguments)
             if parsed.has("help") {
-                output.append(HelpRenderer.help(spec))
+                output.appendText(HelpRenderer.help(spec))
                 try output.flush()
                 return 0
             }
             if parsed.has("version") {
-                output.append("\(spec.name) \(ToolSpec.version)\n")
+                output.appendText("\(spec.name) \(ToolSpec.version)\n")
                 try output.flush()
                 return 0
             }

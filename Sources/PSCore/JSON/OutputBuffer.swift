@@ -10,7 +10,11 @@ public struct OutputError: Error {
 /// A byte buffer that is written to a descriptor only when the caller says a whole record
 /// (or snapshot) is in it, so nothing half-written ever reaches the reader.
 public final class OutputBuffer {
-    public private(set) var bytes: [UInt8] = []
+    // Raw storage rather than [UInt8]: a record is ~80 small appends, and Array's generic
+    // append(contentsOf:) with its uniqueness checks cost more than formatting the numbers.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    public private(set) var count: Int = 0
     public let fd: Int32
     /// With fd -1 (in-process tests), what was flushed.
     public private(set) var captured: [UInt8] = []
@@ -20,39 +24,71 @@ public final class OutputBuffer {
     public init(fd: Int32 = 1, threshold: Int = 256 * 1024) {
         self.fd = fd
         self.threshold = threshold
-        bytes.reserveCapacity(threshold + 64 * 1024)
+        capacity = threshold + 64 * 1024
+        base = .allocate(capacity: capacity)
     }
 
-    public var count: Int { bytes.count }
+    deinit { base.deallocate() }
 
-    @inline(__always) public func append(_ b: UInt8) { bytes.append(b) }
+    /// What is buffered and not yet flushed.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(never)
+    private func grow(toHold extra: Int) {
+        let newCapacity = max(capacity * 2, count + extra)
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always) public func append(_ b: UInt8) {
+        if count == capacity { grow(toHold: 1) }
+        base[count] = b
+        count += 1
+    }
+
+    @inline(__always) public func append(_ p: UnsafePointer<UInt8>, count n: Int) {
+        if capacity - count < n { grow(toHold: n) }
+        (base + count).update(from: p, count: n)
+        count += n
+    }
 
     @inline(__always) public func append(_ s: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        append(s.utf8Start, count: s.utf8CodeUnitCount)
     }
 
-    @inline(__always) public func append(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
-    @inline(__always) public func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
-    public func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    @inline(__always) public func append(_ b: UnsafeBufferPointer<UInt8>) {
+        guard let p = b.baseAddress else { return }
+        append(p, count: b.count)
+    }
+
+    @inline(__always) public func append(_ b: [UInt8]) { b.withUnsafeBufferPointer { append($0) } }
+    /// A dynamic string (help text). Not `append(_:)`: a literal would pick this overload over
+    /// StaticString's and pay for a String on every field name of every record.
+    public func appendText(_ s: String) { append(Array(s.utf8)) }
 
     public func appendDecimal(_ v: UInt64) {
-        if v < 10 { bytes.append(0x30 &+ UInt8(v)); return }
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes, enough for 20 digits
-        withUnsafeMutableBytes(of: &tmp) { raw in
-            var i = 24
-            var x = v
-            while x > 0 {
-                i -= 1
-                raw[i] = 0x30 &+ UInt8(x % 10)
-                x /= 10
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i..<24]))
+        if v < 10 { append(0x30 &+ UInt8(v)); return }
+        // Digits are written backwards straight into the buffer's spare room.
+        if capacity - count < 20 { grow(toHold: 20) }
+        var digits = 0
+        var x = v
+        while x > 0 { digits += 1; x /= 10 }
+        x = v
+        var i = count + digits
+        while x > 0 {
+            i -= 1
+            base[i] = 0x30 &+ UInt8(truncatingIfNeeded: x % 10)
+            x /= 10
         }
+        count += digits
     }
 
     public func appendDecimal(_ v: Int64) {
         if v < 0 {
-            bytes.append(0x2D)
+            append(0x2D)
             appendDecimal(UInt64(0) &- UInt64(bitPattern: v))
         } else {
             appendDecimal(UInt64(v))
@@ -67,35 +103,32 @@ public final class OutputBuffer {
         if scale == 0 { appendDecimal(value); return }
         var p: UInt64 = 1
         for _ in 0..<scale { p *= 10 }
-        if value < 0 { bytes.append(0x2D) }
+        if value < 0 { append(0x2D) }
         let magnitude = value < 0 ? UInt64(0) &- UInt64(bitPattern: value) : UInt64(value)
         appendDecimal(magnitude / p)
         var frac = magnitude % p
         guard frac != 0 else { return }
         var digits = scale
         while frac % 10 == 0 { frac /= 10; digits -= 1 }
-        bytes.append(0x2E)
+        append(0x2E)
         var div = 1 as UInt64
         for _ in 1..<digits { div *= 10 }
         while div > 0 {
-            bytes.append(0x30 &+ UInt8(frac / div % 10))
+            append(0x30 &+ UInt8(frac / div % 10))
             div /= 10
         }
     }
 
     /// Writes everything buffered. Throws on a write error; the buffer is emptied either way.
     public func flush() throws(OutputError) {
-        defer { bytes.removeAll(keepingCapacity: true) }
+        defer { count = 0 }
         if fd < 0 {
-            captured.append(contentsOf: bytes)
+            captured.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
             return
         }
         var written = 0
-        let total = bytes.count
-        while written < total {
-            let n = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + written, total - written)
-            }
+        while written < count {
+            let n = Glibc.write(fd, base + written, count - written)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw OutputError(errno: .current)
@@ -107,8 +140,8 @@ public final class OutputBuffer {
     /// Flushes when the buffer has grown past its threshold; call only at a record boundary.
     @inline(__always)
     public func flushIfFull() throws(OutputError) {
-        if bytes.count >= threshold { try flush() }
+        if count >= threshold { try flush() }
     }
 
-    public func discard() { bytes.removeAll(keepingCapacity: true) }
+    public func discard() { count = 0 }
 }
