@@ -16,6 +16,12 @@
  * tricks, one read() per file (looping only when the file is bigger than the
  * buffer). Any tool that reads the same files should cost about this much.
  *
+ * With -i SECONDS -n COUNT it is the floor of a repeated snapshot instead:
+ * each process's four files and fd/ stay open and are re-read with pread
+ * from offset 0 (the kernel regenerates them on every such read), fd/ is
+ * counted by fstat's st_size (procfs gives the number of open fds), new
+ * pids come from readdir, and a file that fails is closed. Same output.
+ *
  * Build: cc -O2 -o cfloor cfloor.c
  */
 #define _GNU_SOURCE
@@ -25,6 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <errno.h>
 
 static char *buf;
 static size_t bufcap = 1 << 16;
@@ -72,15 +81,183 @@ static int isnumeric(const char *s)
     return 1;
 }
 
+/* ---- repeated mode: files kept open, pread each tick ---- */
+
+struct kept {
+    int stat, status, io, cmdline, fd;
+    unsigned long long seen;
+};
+
+#define PID_LIMIT (1 << 22)
+static struct kept **table;
+
+static long pread_whole(int fd)
+{
+    size_t len = 0;
+    for (;;) {
+        if (len + 1 >= bufcap) {
+            bufcap *= 2;
+            char *nb = realloc(buf, bufcap);
+            if (!nb)
+                return -1;
+            buf = nb;
+        }
+        ssize_t n = pread(fd, buf + len, bufcap - 1 - len, (off_t)len);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len + 1 < bufcap)
+            break;
+    }
+    buf[len] = '\0';
+    return (long)len;
+}
+
+static void drop(long pid)
+{
+    struct kept *k = table[pid];
+    if (!k)
+        return;
+    int fds[] = {k->stat, k->status, k->io, k->cmdline, k->fd};
+    for (int i = 0; i < 5; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(k);
+    table[pid] = NULL;
+}
+
+static void one_tick(int procfd, DIR *d, unsigned long long tick)
+{
+    rewinddir(d);
+    struct dirent *de;
+    char comm[256];
+    while ((de = readdir(d)) != NULL) {
+        if (!isnumeric(de->d_name))
+            continue;
+        long pid = strtol(de->d_name, NULL, 10);
+        if (pid <= 0 || pid >= PID_LIMIT)
+            continue;
+        struct kept *k = table[pid];
+        if (!k) {
+            int dir = openat(procfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dir < 0)
+                continue;
+            k = malloc(sizeof *k);
+            k->stat = openat(dir, "stat", O_RDONLY | O_CLOEXEC);
+            k->status = openat(dir, "status", O_RDONLY | O_CLOEXEC);
+            k->io = openat(dir, "io", O_RDONLY | O_CLOEXEC);
+            k->cmdline = openat(dir, "cmdline", O_RDONLY | O_CLOEXEC);
+            k->fd = openat(dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            close(dir);
+            table[pid] = k;
+        }
+        k->seen = tick;
+        long n = k->stat >= 0 ? pread_whole(k->stat) : -1;
+        if (n <= 0) {
+            drop(pid);
+            continue;
+        }
+        char *open_paren = strchr(buf, '(');
+        char *close_paren = strrchr(buf, ')');
+        if (!open_paren || !close_paren || close_paren < open_paren)
+            continue;
+        size_t clen = (size_t)(close_paren - open_paren - 1);
+        if (clen >= sizeof comm)
+            clen = sizeof comm - 1;
+        memcpy(comm, open_paren + 1, clen);
+        comm[clen] = '\0';
+        for (char *c = comm; *c; c++)
+            if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
+        unsigned long long utime = 0;
+        long long rss = 0;
+        char *p = close_paren + 1;
+        for (int field = 3; field <= 24 && *p; field++) {
+            while (*p == ' ')
+                p++;
+            if (field == 14)
+                utime = strtoull(p, NULL, 10);
+            else if (field == 24)
+                rss = strtoll(p, NULL, 10);
+            while (*p && *p != ' ')
+                p++;
+        }
+        if (k->status >= 0)
+            (void)pread_whole(k->status);
+        if (k->io >= 0)
+            (void)pread_whole(k->io);
+        long cmdline_len = k->cmdline >= 0 ? pread_whole(k->cmdline) : 0;
+        if (cmdline_len < 0)
+            cmdline_len = 0;
+        long fds = -1;
+        struct stat st;
+        if (k->fd >= 0 && fstat(k->fd, &st) == 0)
+            fds = (long)st.st_size;
+        printf("{\"pid\":%ld,\"comm\":\"%s\",\"rss\":%lld,\"utime\":%llu,"
+               "\"fds\":%ld,\"cmdline_len\":%ld}\n",
+               pid, comm, rss, utime, fds, cmdline_len);
+    }
+    /* pids not listed this tick have ended */
+    for (long pid = 1; pid < PID_LIMIT; pid++)
+        if (table[pid] && table[pid]->seen != tick)
+            drop(pid);
+}
+
+static int repeated(const char *proc, double interval, long count)
+{
+    table = calloc(PID_LIMIT, sizeof *table);
+    int procfd = open(proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = procfd >= 0 ? fdopendir(dup(procfd)) : NULL;
+    if (!table || !d) {
+        perror(proc);
+        return 1;
+    }
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (long t = 0; t < count; t++) {
+        if (t > 0) {
+            double at = interval * (double)t;
+            struct timespec due = start;
+            due.tv_sec += (time_t)at;
+            due.tv_nsec += (long)((at - (double)(time_t)at) * 1e9);
+            if (due.tv_nsec >= 1000000000L) {
+                due.tv_sec++;
+                due.tv_nsec -= 1000000000L;
+            }
+            while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
+                ;
+        }
+        one_tick(procfd, d, (unsigned long long)t + 1);
+        if (fflush(stdout) != 0)
+            return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    const char *proc = argc > 1 ? argv[1] : "/proc";
+    double interval = 0;
+    long count = 0;
+    int opt;
+    while ((opt = getopt(argc, argv, "i:n:")) != -1) {
+        if (opt == 'i')
+            interval = strtod(optarg, NULL);
+        else if (opt == 'n')
+            count = strtol(optarg, NULL, 10);
+        else
+            return 2;
+    }
+    const char *proc = optind < argc ? argv[optind] : "/proc";
     static char outbuf[1 << 20];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
     buf = malloc(bufcap);
     if (!buf)
         return 1;
+    if (count > 0)
+        return repeated(proc, interval > 0 ? interval : 1, count);
 
     DIR *d = opendir(proc);
     if (!d) {

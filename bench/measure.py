@@ -232,8 +232,10 @@ def cmd_report(args):
 
     rep = by.get(("repeated", "pssnap-i0.1"))
     rep1 = by.get(("repeated", "pssnap-i1"))
+    floor1 = by.get(("repeated", "cfloor-i1"))
     rep_cpu = None
     i1_pct = None
+    floor1_pct = None
     if rep or rep1:
         print("REPEATED (pssnap, one run each, stdout to /dev/null)")
         hdr = (f"  {'options':<16} {'snapshots':>9} {'wall s':>7} "
@@ -242,17 +244,17 @@ def cmd_report(args):
         print("  " + "-" * (len(hdr) - 2))
         oneshot_cpu_s = median(pssnap["cpu_s"]) if pssnap else None
         notes = []
-        for r in (rep, rep1):
+        for r in (rep, rep1, floor1):
             if not r:
                 continue
             snaps = r["snapshots"]
-            opts = " ".join(r["cmd"][1:])
+            opts = ("cfloor " if r is floor1 else "") + " ".join(r["cmd"][1:])
             wall, cpu, n = r["wall_s"][0], r["cpu_s"][0], r["nprocs"][0]
             per_snap = cpu / snaps / n * 1e6
             pct = cpu / wall * 100 if wall > 0 else None
             print(f"  {opts:<16} {snaps:>9} {wall:7.2f} {per_snap:21.2f} "
                   f"{fmt(ratio(per_snap, floor_cpu), '10.2f')}× {fmt(pct, '14.2f')}")
-            if oneshot_cpu_s is not None and snaps > 1:
+            if oneshot_cpu_s is not None and snaps > 1 and r is not floor1:
                 # total = start-up + S snapshots; one-shot = start-up + 1
                 marginal = max(cpu - oneshot_cpu_s, 0) / (snaps - 1) / n * 1e6
                 print(f"  {'  excl. start-up':<16} {'':>9} {'':>7} {marginal:21.2f} "
@@ -262,9 +264,14 @@ def cmd_report(args):
                              f"{r['duration']:g} s: does the binary honour these options?")
             if r is rep:
                 rep_cpu = per_snap
-            else:
+            elif r is rep1:
                 i1_pct = pct
+            else:
+                floor1_pct = pct
         print("  (excl. start-up: the run's CPU minus one one-shot run's, over the other snapshots)")
+        if i1_pct is not None and floor1_pct:
+            print(f"  pssnap -i1 / cfloor -i1 (the kernel's own cost of these files, kept open): "
+                  f"{i1_pct / floor1_pct:.2f}×")
         for note in notes:
             print(note)
         print()

@@ -282,6 +282,10 @@ say "repeated: pssnap -i1 -d10 (about 10 s)..."
 run "${measure_run[@]}" --kind repeated --snapshots 11 --duration 10 -- \
     pssnap-i1 "$pssnap" -i1 -d10
 
+say "repeated: cfloor -i1 -n 11, the kept-open pread floor (about 10 s)..."
+run "${measure_run[@]}" --kind repeated --snapshots 11 --duration 10 -- \
+    cfloor-i1 "$floor" -i1 -n 11
+
 say "start-up: $startup_runs runs of pssnap --version..."
 run "${measure_run[@]}" --kind startup -r "$startup_runs" --warmup 2 -- \
     pssnap "$pssnap" --version ::: true true
