@@ -122,8 +122,26 @@ import Testing
         #expect(records.count > 0)
         // Every snapshot is whole: the same number of records... within the churn of a live system,
         // so check the weaker, exact property: the last snapshot has its root process.
-        let lastTs = records.last!["ts"] as! Double
-        #expect(records.contains { $0["ts"] as! Double == lastTs && $0["depth"] as! Int == 0 })
+        // The project's own reader takes every line too (it is what every downstream tool uses).
+        let parser = RecordParser()
+        for line in Array(run.stdout).split(separator: 0x0A) {
+            try line.withUnsafeBufferPointer { _ = try parser.parse($0) }
+        }
+    }
+
+    @Test func hostileArgumentsOnRealProcComeOutAsOneValidLine() throws {
+        // argv[0] with a quote, a backslash, a newline, a control byte and an invalid UTF-8 byte.
+        let run = try TestSupport.shell("""
+            python3 -c 'import os; os.execvp(b"sleep", [b"a\\"b\\\\c\\nd\\x01e\\xff", b"5"])' >/dev/null 2>&1 & p=$!; sleep 0.3
+            pssnap -f cmdline,argv | grep "\\"pid\\":$p,"; kill -KILL $p
+            """)
+        let lines = run.lines
+        #expect(lines.count == 1)
+        guard let line = lines.first else { return }
+        let record = try objects(String(line) + "\n")[0]
+        #expect(record["cmdline"] as? String == "a\"b\\c\nd\u{01}e\u{FFFD} 5")
+        #expect(record["argv"] as? [String] == ["a\"b\\c\nd\u{01}e\u{FFFD}", "5"])
+        #expect(line.contains("\\u0001"))
     }
 
     @Test func writeErrorsAreReportedOnce() throws {
