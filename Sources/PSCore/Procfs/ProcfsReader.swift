@@ -93,6 +93,16 @@ public final class ProcfsReader {
     /// Descriptors held open across snapshots (for the soak test and --debug figures).
     public var openDescriptorCount: Int { handles.values.reduce(0) { $0 + $1.openCount } }
 
+    /// What a failed read of a /proc file says: pread's ESPIPE (a FIFO) and openat's ELOOP under
+    /// O_NOFOLLOW (a symlink) both mean a file that is not what procfs would put there.
+    static func describe(_ e: Errno) -> String {
+        switch e.rawValue {
+        case ESPIPE: return "not a regular file"
+        case ELOOP: return "a symbolic link, not followed"
+        default: return e.message
+        }
+    }
+
     func warn(_ path: String, _ message: String) {
         guard warnedPaths.insert(path).inserted else { return }
         warnings.append(ProcfsWarning(path: path, message: message))
@@ -217,7 +227,7 @@ public final class ProcfsReader {
         switch read(task, .stat, keep: mayKeep) {
         case .failure(let e):
             if e.meansProcessGone { return .gone }
-            warn(path(task, .stat), e.message)
+            warn(path(task, .stat), Self.describe(e))
             return .bad
         case .success:
             task.sample.resetOptionalFields()
@@ -253,7 +263,7 @@ public final class ProcfsReader {
         case .failure(let e):
             if e.rawValue == ESRCH { return .gone }
             if e.rawValue == ENOENT { return isAlive(task) ? .unreadable : .gone }
-            if e.rawValue != EACCES && e.rawValue != EPERM { warn(path(task, file), e.message) }
+            if e.rawValue != EACCES && e.rawValue != EPERM { warn(path(task, file), Self.describe(e)) }
             return .unreadable
         }
     }
