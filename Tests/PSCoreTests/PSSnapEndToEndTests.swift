@@ -102,6 +102,21 @@ import Testing
         }
     }
 
+    @Test func ticksMissedWhileStoppedAreSkippedNotBunched() throws {
+        let run = try TestSupport.shell("""
+            pssnap -i0.2 -d2 -f stat & p=$!; sleep 0.5; kill -STOP $p; sleep 0.9; kill -CONT $p; wait $p
+            """)
+        #expect(run.status == 0)
+        var distinct: [Double] = []
+        for t in try objects(run.stdoutText).map({ $0["ts"] as! Double }) where distinct.last != t { distinct.append(t) }
+        let gaps = zip(distinct.dropFirst(), distinct).map { $0 - $1 }
+        // One long gap for the stop; no burst of catch-up snapshots after it (the last, at the
+        // exact end of -d, may follow its tick closely).
+        #expect(gaps.contains { $0 > 0.8 }, "\(gaps)")
+        #expect(gaps.dropLast().allSatisfy { $0 > 0.1 }, "\(gaps)")
+        #expect(distinct.count < 11, "\(distinct.count) snapshots")
+    }
+
     @Test func headEndsTheRunQuietlyAndQuickly() throws {
         let start = Date()
         let run = try TestSupport.shell("pssnap -i0.1 | head -n1")
