@@ -110,10 +110,13 @@ import Testing
         var distinct: [Double] = []
         for t in try objects(run.stdoutText).map({ $0["ts"] as! Double }) where distinct.last != t { distinct.append(t) }
         let gaps = zip(distinct.dropFirst(), distinct).map { $0 - $1 }
-        // One long gap for the stop; no burst of catch-up snapshots after it (the last, at the
-        // exact end of -d, may follow its tick closely).
-        #expect(gaps.contains { $0 > 0.8 }, "\(gaps)")
-        #expect(gaps.dropLast().allSatisfy { $0 > 0.1 }, "\(gaps)")
+        // One long gap for the stop. The tick that fell due while stopped is taken on waking (late,
+        // so the next regular tick may follow it closely); the others are skipped, not bunched.
+        // The last snapshot, at the exact end of -d, may follow its tick closely too.
+        let long = try #require(gaps.firstIndex { $0 > 0.8 }, "\(gaps)")
+        for (i, gap) in gaps.enumerated().dropLast() where i != long + 1 {
+            #expect(gap > 0.1, "gap \(i) in \(gaps)")
+        }
         #expect(distinct.count < 11, "\(distinct.count) snapshots")
     }
 
