@@ -61,6 +61,21 @@ import Testing
         try TestSupport.expectMatchesFile(run.output, TestSupport.goldens.appendingPathComponent("pssnap/\(name).ndjson"))
     }
 
+    /// smaps_rollup answers ESRCH for a task without a memory map (kernel thread, zombie): that
+    /// is not the process ending, and its record stays, with null memory fields.
+    @Test func esrchFromSmapsRollupOfALiveTaskGivesNullsNotADroppedRecord() throws {
+        let root = TestSupport.fixtures.appendingPathComponent("proc/hostile")
+        let output = OutputBuffer(fd: -1)
+        let parsed = try ArgumentParser(PSSnap.spec).parse(["-f", "stat,smaps", "--proc-root", root.path])
+        let status = try PSSnap.run(parsed, output: output, diagnostics: Diagnostics(tool: "pssnap") { _ in },
+                                    environment: SystemEnvironment(seam: Self.seam),
+                                    faultHook: { pid, file in pid == 1 && file == .smapsRollup ? .noSuchProcess : nil })
+        #expect(status == 0)
+        let first = try #require(output.text.split(separator: "\n").first)
+        #expect(first.hasPrefix("{\"ts\":1700001000.25,\"pid\":1,"))
+        #expect(first.hasSuffix(",\"pss\":null,\"uss\":null,\"pss_anon\":null,\"pss_file\":null,\"pss_shmem\":null}"))
+    }
+
     @Test func hostileTreeKeepsEveryLineWholeAndParseable() throws {
         let run = try Self.runInProcess(["-f", "+smaps,+net,+cgroup,+argv"], scenario: "hostile")
         let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false)

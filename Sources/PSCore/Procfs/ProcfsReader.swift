@@ -261,14 +261,16 @@ public final class ProcfsReader {
             if buffer.truncated { warn(path(task, file), "longer than \(buffer.limit) bytes: truncated") }
             return .ok
         case .failure(let e):
-            if e.rawValue == ESRCH { return .gone }
-            if e.rawValue == ENOENT { return isAlive(task) ? .unreadable : .gone }
+            // ESRCH is also what a file that needs a memory map (smaps_rollup) says for a kernel
+            // thread or a zombie; ENOENT also means "not on this kernel". stat tells which.
+            if e.meansProcessGone { return isAlive(task) ? .unreadable : .gone }
             if e.rawValue != EACCES && e.rawValue != EPERM { warn(path(task, file), Self.describe(e)) }
             return .unreadable
         }
     }
 
-    /// ENOENT on a file means either "not on this kernel" or "the process just ended": stat tells which.
+    /// ENOENT or ESRCH on a file other than stat means "not on this kernel", "no memory map" or
+    /// "the process just ended": stat tells which (a zombie's stat still reads).
     private func isAlive(_ task: TaskHandle) -> Bool {
         switch read(task, .stat, keep: false) {
         case .success(let n): return n > 0
@@ -338,8 +340,7 @@ public final class ProcfsReader {
         let keep = mayKeep && isProcfs && !needSockets
         switch open(task, .fdDirectory, keep: keep) {
         case .failure(let e):
-            if e.rawValue == ESRCH { return false }
-            if e.rawValue == ENOENT { return isAlive(task) }
+            if e.meansProcessGone { return isAlive(task) }
             return true
         case .success(let fd):
             defer { if task.descriptor(.fdDirectory) != fd { SystemCall.close(fd) } }
