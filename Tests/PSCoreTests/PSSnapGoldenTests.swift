@@ -76,6 +76,24 @@ import Testing
         #expect(first.hasSuffix(",\"pss\":null,\"uss\":null,\"pss_anon\":null,\"pss_file\":null,\"pss_shmem\":null}"))
     }
 
+    /// hidepid=1: a process is listed but its files refuse us. It is left out, and that is no error.
+    @Test func processesWhoseStatIsForbiddenAreLeftOutQuietly() throws {
+        let root = TestSupport.fixtures.appendingPathComponent("proc/hostile")
+        let output = OutputBuffer(fd: -1)
+        var errors: [String] = []
+        let parsed = try ArgumentParser(PSSnap.spec).parse(["-f", "stat", "--proc-root", root.path])
+        let status = try PSSnap.run(parsed, output: output, diagnostics: Diagnostics(tool: "pssnap") { errors.append($0) },
+                                    environment: SystemEnvironment(seam: Self.seam),
+                                    faultHook: { pid, file in pid == 300 || pid == 101 ? .permissionDenied : nil })
+        #expect(status == 0)
+        #expect(errors == [])
+        let pids = output.text.split(separator: "\n").map { line in
+            line.split(separator: ",")[1].split(separator: ":")[1]
+        }
+        // 300 and 101 are hidden; 101's child 102 becomes a root (with 103 below it), roots by pid.
+        #expect(pids == ["1", "100", "200", "400", "600", "700", "2", "10", "102", "103", "500"])
+    }
+
     @Test func hostileTreeKeepsEveryLineWholeAndParseable() throws {
         let run = try Self.runInProcess(["-f", "+smaps,+net,+cgroup,+argv"], scenario: "hostile")
         let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false)
