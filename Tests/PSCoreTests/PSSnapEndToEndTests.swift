@@ -150,7 +150,8 @@ import Testing
     @Test func hostileArgumentsOnRealProcComeOutAsOneValidLine() throws {
         // argv[0] with a quote, a backslash, a newline, a control byte and an invalid UTF-8 byte.
         let run = try TestSupport.shell("""
-            python3 -c 'import os; os.execvp(b"sleep", [b"a\\"b\\\\c\\nd\\x01e\\xff", b"5"])' >/dev/null 2>&1 & p=$!; sleep 0.3
+            python3 -c 'import os; os.execvp(b"sleep", [b"a\\"b\\\\c\\nd\\x01e\\xff", b"5"])' >/dev/null 2>&1 & p=$!
+            for i in $(seq 100); do [ "$(cat /proc/$p/comm)" = sleep ] && break; sleep 0.05; done
             pssnap -f cmdline,argv | grep "\\"pid\\":$p,"; kill -KILL $p
             """)
         let lines = run.lines
