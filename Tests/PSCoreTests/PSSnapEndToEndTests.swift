@@ -69,6 +69,12 @@ import Testing
         let missing = try TestSupport.shell("pssnap -- /nonexistent/command")
         #expect(missing.status == 127)
         #expect(missing.stderr == "pssnap: cannot run '/nonexistent/command': No such file or directory\n")
+        // The words after '--' are an argument vector, never shell text: nothing here is run.
+        let notShell = try TestSupport.shell("pssnap -- 'touch /tmp/pstools-injected; exit 3'")
+        #expect(notShell.status == 127)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/pstools-injected"))
+        // PATH lookup still works, as for exec.
+        #expect(try TestSupport.shell("pssnap -- true > /dev/null").status == 0)
     }
 
     @Test func commandModeKeepsOrphansInTheSubtree() throws {
