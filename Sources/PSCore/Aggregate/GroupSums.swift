@@ -1,16 +1,16 @@
 /// The running sums of one group in one snapshot: one slot per additive field (numbered by
 /// `SnapshotAggregator`), the member count and the distinct CPUs.
 ///
-/// Integers add up exactly in an Int64; a sum that would overflow it, or that has a member
-/// written with a fraction or an exponent, becomes a Double, written with as many decimals as
-/// its most precise member (at most 9): the sum of 0.1 and 0.2 is written 0.3, and a sum of
-/// seconds with two decimals keeps two.
+/// Integers add up exactly (in an Int128: no stream is long enough to overflow it); a sum with
+/// a member written with a fraction or an exponent (or an integer beyond Int64) is a Double,
+/// written with as many decimals as its most precise member (at most 9): the sum of 0.1 and 0.2
+/// is written 0.3, and a sum of seconds with two decimals keeps two.
 final class GroupSums {
     var key: GroupKey = .all
     /// The key's values as written in the records (`"alice"`; pid, start and comm for a root).
     var keyValues: [[UInt8]] = []
     var count = 0
-    private(set) var ints: [Int64] = []
+    private(set) var ints: [Int128] = []
     private(set) var doubles: [Double] = []
     private(set) var decimals: [UInt8] = []
     private(set) var state: [UInt8] = []
@@ -34,7 +34,7 @@ final class GroupSums {
     func reset(slots: Int) {
         count = 0
         keyValues.removeAll(keepingCapacity: true)
-        ints = [Int64](repeating: 0, count: slots)
+        ints = [Int128](repeating: 0, count: slots)
         doubles = [Double](repeating: 0, count: slots)
         decimals = [UInt8](repeating: 0, count: slots)
         state = [UInt8](repeating: 0, count: slots)
@@ -63,14 +63,7 @@ final class GroupSums {
     @inline(__always)
     func add(_ value: RecordValue, slot s: Int) {
         if value.isIntegerLiteral, let n = JSONNumber.int64(value.raw) {
-            let (sum, overflow) = ints[s].addingReportingOverflow(n)
-            if overflow {
-                doubles[s] += Double(ints[s]) + Double(n)
-                ints[s] = 0
-                state[s] |= Self.isDouble
-            } else {
-                ints[s] = sum
-            }
+            ints[s] &+= Int128(n)
         } else {
             let d = JSONNumber.double(value.raw)
             guard d.isFinite else { return } // 1e999: not a number psagg can add
@@ -96,9 +89,28 @@ final class GroupSums {
     func appendSum(slot s: Int, to out: OutputBuffer) {
         guard s < state.count, state[s] & Self.hasValue != 0 else { out.append("null"); return }
         if state[s] & Self.isDouble == 0 {
-            out.appendDecimal(ints[s])
+            Self.appendInteger(ints[s], to: out)
         } else {
             out.appendDouble(Double(ints[s]) + doubles[s], decimals: Int(decimals[s]))
+        }
+    }
+
+    static func appendInteger(_ v: Int128, to out: OutputBuffer) {
+        if let small = Int64(exactly: v) { out.appendDecimal(small); return }
+        if v < 0 { out.append(0x2D) }
+        var m = v.magnitude
+        var chunks: [UInt64] = [] // base 10^18, least significant first
+        while m > 0 {
+            chunks.append(UInt64(m % 1_000_000_000_000_000_000))
+            m /= 1_000_000_000_000_000_000
+        }
+        out.appendDecimal(chunks.last!)
+        for chunk in chunks.dropLast().reversed() {
+            var div: UInt64 = 100_000_000_000_000_000
+            while div > 0 {
+                out.append(0x30 &+ UInt8(chunk / div % 10))
+                div /= 10
+            }
         }
     }
 

@@ -161,10 +161,13 @@ final class SnapshotAggregator {
         if sawDt, let dt = record[dtKey]?.double, dt.isFinite, dt > (sums.maxDt ?? 0) { sums.maxDt = dt }
     }
 
-    /// Notes a record of the snapshot, selected (`g` ≥ 0) or not (-1), for `cpu_reaped`: who is
-    /// alive, in which group, with how much CPU time. Call it once for every record.
+    /// Notes a record of the snapshot, selected (`g` ≥ 0) or not (-1): its fields, and for
+    /// `cpu_reaped` who is alive, in which group, with how much CPU time. Call it once for every
+    /// record, after `add`.
     @inline(__always)
     func track(_ record: Record, group g: Int) {
+        // Every record, selected or not, says which fields the rows have (so a row of count 0 has them).
+        _ = slots(for: record.layout)
         guard let pid = record[pidKey]?.int64, let start = record[startKey]?.double else { return }
         if clock == nil, let age = record[ageKey]?.double, start.isFinite, age.isFinite { clock = start + age }
         let key = MemberKey(pid: pid, start: (start + 0).bitPattern)
