@@ -277,6 +277,16 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
         #expect(try Self.reaped(input) == [nil, 40])
     }
 
+    @Test func aMemberBornSinceThePreviousSnapshotAddsItsRatesSpreadOverTheInterval() throws {
+        // Over a 2 s interval: a survivor at 50 % and a child born 0.5 s ago at 100 % of its life
+        // used 1.5 s of CPU: 75 % of the interval. Its minflt_rate (10/s over 0.5 s) adds 2.5/s.
+        let input = Self.process(ts: 1, now: 100, pid: 1, ppid: 0, utime: 1)
+            + recordLine([("ts", "2"), ("pid", "1"), ("start", "10"), ("age", "92"), ("dt", "2"), ("cpu", "50"), ("minflt_rate", "1")])
+            + recordLine([("ts", "2"), ("pid", "2"), ("start", "101.5"), ("age", "0.5"), ("dt", "0.5"), ("cpu", "100"), ("minflt_rate", "10")])
+        let run = try runPSAgg(input)
+        #expect(run.output.split(separator: "\n").last == #"{"ts":2,"count":2,"utime":null,"stime":null,"cutime":null,"cstime":null,"cpu":75,"minflt_rate":3.5,"cpu_reaped":0}"#)
+    }
+
     @Test func aMemberThatMovedToAnotherGroupDidNotEnd() throws {
         // pid 2 leaves user a for user b (setuid): a's reaped time is not reduced by it.
         let input = Self.process(ts: 1, now: 100, pid: 1, ppid: 0, user: "a", utime: 1)

@@ -75,6 +75,14 @@ final class GroupSums {
         state[s] |= Self.hasValue
     }
 
+    /// Adds a computed value (a rate weighted by dt / interval) to slot `s`, kept to 3 decimals at least.
+    func add(weighted d: Double, slot s: Int) {
+        guard d.isFinite else { return }
+        doubles[s] += d
+        if decimals[s] < 3 { decimals[s] = 3 }
+        state[s] |= Self.hasValue | Self.isDouble
+    }
+
     func addProcessor(_ p: Int64) {
         if p >= 0 && p < 1 << 16 {
             let w = Int(p >> 6), bit = UInt64(1) << UInt64(p & 63)

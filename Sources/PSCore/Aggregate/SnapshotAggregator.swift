@@ -31,6 +31,8 @@ final class SnapshotAggregator {
     /// Each slot's name as a JSON string with its quotes.
     private var slotNames: [[UInt8]] = []
     private var slotRanks: [Int] = []
+    /// cpu, cpu_user, cpu_sys and `*_rate`: per-second figures over each record's own `dt`.
+    private var slotIsRate: [Bool] = []
     private var slotOfName: [[UInt8]: Int] = [:]
     private var unknownRates = 0
     /// Slots in output order; rebuilt when a slot is added.
@@ -52,6 +54,8 @@ final class SnapshotAggregator {
     /// start + age of a record: boot time plus the monotonic clock, the same for every record of
     /// a snapshot (SPEC §1). The interval for `cpu_reaped` is the difference between two snapshots'.
     private var clock: Double? = nil
+    /// The time since the previous snapshot, from the clocks; nil when unknown.
+    private var interval: Double? = nil
     private var groups: [GroupSums] = []
     private var groupCount = 0
     private var groupIndex: [GroupKey: Int] = [:]
@@ -101,6 +105,8 @@ final class SnapshotAggregator {
         host = nil
         if grouping != .field("host"), let h = first[hostKey] { host = Array(h.raw) }
         clock = nil
+        interval = nil
+        noteClock(first)
         groupCount = 0
         lastKeyGroup = -1
         if grouping == .all { _ = makeGroup(.all) }
@@ -153,12 +159,25 @@ final class SnapshotAggregator {
         let slots = slots(for: record.layout)
         if sums.slotCount < slotNames.count { sums.grow(to: slotNames.count) }
         sums.count += 1
+        // A member born since the previous snapshot has rates over its life (dt = its age), shorter
+        // than the interval: it adds rate × dt / interval, its counters' rise spread over the
+        // interval, so that the group's rate is the rise of all its counters over the interval.
+        // (2 ms of slack: age is written to the millisecond at both ends.)
+        var weight = 1.0
+        if sawDt, let dt = record[dtKey]?.double, dt.isFinite {
+            if dt > (sums.maxDt ?? 0) { sums.maxDt = dt }
+            if let interval, dt >= 0, dt < interval - 0.002 { weight = dt / interval }
+        }
         for (index, slot) in slots {
             let value = record.value(at: index)
-            if value.kind == .number { sums.add(value, slot: slot) }
+            guard value.kind == .number else { continue }
+            if weight != 1 && slotIsRate[slot] {
+                sums.add(weighted: JSONNumber.double(value.raw) * weight, slot: slot)
+            } else {
+                sums.add(value, slot: slot)
+            }
         }
         if sawProcessor, let p = record[processorKey]?.int64 { sums.addProcessor(p) }
-        if sawDt, let dt = record[dtKey]?.double, dt.isFinite, dt > (sums.maxDt ?? 0) { sums.maxDt = dt }
     }
 
     /// Notes a record of the snapshot, selected (`g` ≥ 0) or not (-1): its fields, and for
@@ -169,7 +188,7 @@ final class SnapshotAggregator {
         // Every record, selected or not, says which fields the rows have (so a row of count 0 has them).
         _ = slots(for: record.layout)
         guard let pid = record[pidKey]?.int64, let start = record[startKey]?.double else { return }
-        if clock == nil, let age = record[ageKey]?.double, start.isFinite, age.isFinite { clock = start + age }
+        if clock == nil { noteClock(record) }
         let key = MemberKey(pid: pid, start: (start + 0).bitPattern)
         var total = Double.nan, children = Double.nan
         if let u = record[utimeKey]?.double, let s = record[stimeKey]?.double,
@@ -183,6 +202,14 @@ final class SnapshotAggregator {
             return
         }
         members.append(Member(key: key, group: g, total: total, children: children))
+    }
+
+    private func noteClock(_ record: Record) {
+        guard let start = record[startKey]?.double, let age = record[ageKey]?.double else { return }
+        let now = start + age
+        guard now.isFinite else { return }
+        clock = now
+        if let before = previousClock, now > before { interval = now - before } else { interval = nil }
     }
 
     // MARK: the summed fields
@@ -221,6 +248,7 @@ final class SnapshotAggregator {
                 o.appendJSONString(name)
                 slotNames.append(o.bytes)
                 slotRanks.append(rank)
+                slotIsRate.append(text == "cpu" || text == "cpu_user" || text == "cpu_sys" || text.hasSuffix("_rate"))
                 slotOfName[name] = slot
                 outputOrder = slotRanks.indices.sorted { slotRanks[$0] < slotRanks[$1] }
                 result.append((i, slot))
@@ -280,10 +308,7 @@ final class SnapshotAggregator {
     /// Percent of one CPU; nil on the first snapshot or without an interval.
     private func reapedPercent(_ sums: GroupSums) -> Double? {
         guard hasPrevious else { return nil }
-        var interval: Double? = nil
-        if let now = clock, let before = previousClock { interval = now - before }
-        if interval == nil { interval = sums.maxDt }
-        guard let dt = interval, dt > 0 else { return nil }
+        guard let dt = interval ?? sums.maxDt, dt > 0 else { return nil }
         return Self.reapedPercent(childTimeRise: sums.childTimeRise, vanishedTime: sums.vanishedTime, interval: dt)
     }
 
