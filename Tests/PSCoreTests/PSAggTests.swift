@@ -287,6 +287,15 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
         #expect(run.output.split(separator: "\n").last == #"{"ts":2,"count":2,"utime":null,"stime":null,"cutime":null,"cstime":null,"cpu":75,"minflt_rate":3.5,"cpu_reaped":0}"#)
     }
 
+    @Test func aMemberBornSinceThePreviousSnapshotHadItsChildrensTimesRiseFromZero() throws {
+        // The shell was born in the same 10 ms tick as the first snapshot (start 99.995 floors to
+        // 99.99 < 100) but was not in it: its cutime of 0.6 s rose in the interval.
+        let input = Self.process(ts: 1, now: 100, pid: 1, ppid: 0, utime: 1)
+            + Self.process(ts: 2, now: 101, pid: 1, ppid: 0, utime: 1, dt: 1)
+            + Self.process(ts: 2, now: 101, pid: 2, ppid: 1, start: 99.99, utime: 0, cutime: 0.6, dt: 1.01)
+        #expect(try Self.reaped(input) == [nil, 60])
+    }
+
     @Test func aMemberThatMovedToAnotherGroupDidNotEnd() throws {
         // pid 2 leaves user a for user b (setuid): a's reaped time is not reduced by it.
         let input = Self.process(ts: 1, now: 100, pid: 1, ppid: 0, user: "a", utime: 1)

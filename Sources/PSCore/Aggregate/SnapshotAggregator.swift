@@ -283,14 +283,25 @@ final class SnapshotAggregator {
         try output.flushIfFull()
     }
 
-    /// cpu_reaped's two terms for each group: the rise of its surviving members' cutime+cstime,
+    /// cpu_reaped's two terms for each group: the rise of its surviving members' cutime+cstime
+    /// (a member born since the previous snapshot rose from 0),
     /// and the last observed CPU time of its members that vanished (from the whole snapshot, not
     /// only from the group: a process that moved to another group did not end).
     private func computeReaped() {
         guard hasPrevious else { return }
         for g in 0..<groupCount { groups[g].previousOrdinal = previousGroupIndex[groups[g].key] ?? -1 }
         for m in members where m.group >= 0 && !m.children.isNaN {
-            guard let p = previousMemberIndex[m.key] else { continue }
+            guard let p = previousMemberIndex[m.key] else {
+                // Born since the previous snapshot: its children's times were 0 at its birth, so all
+                // of them rose in the interval. SPEC §1's test is start > the previous start+age, but
+                // /proc gives start to the clock tick (floored, 10 ms), so a process born in the tick
+                // of the previous snapshot fails it; one absent from that (whole) snapshot is allowed
+                // one tick, plus a millisecond for the rounding of age.
+                if let before = previousClock, Double(bitPattern: m.key.start) > before - Self.startSlack {
+                    groups[m.group].childTimeRise += m.children
+                }
+                continue
+            }
             let before = previousMembers[p]
             if before.group >= 0 && before.group == groups[m.group].previousOrdinal && !before.children.isNaN {
                 groups[m.group].childTimeRise += m.children - before.children
@@ -320,6 +331,8 @@ final class SnapshotAggregator {
     }
 
     private static let null: [UInt8] = Array("null".utf8)
+    /// One clock tick (sysconf(_SC_CLK_TCK) is 100 on Linux) and a millisecond.
+    static let startSlack = 0.011
 
     private func writeHead() {
         output.append("{\"ts\":")
