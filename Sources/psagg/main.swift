@@ -1,2 +1,3 @@
-// Placeholder until the tool lands: see its issue.
-print("psagg: not built yet")
+import PSCore
+
+PSAgg.main()
