@@ -352,7 +352,7 @@ final class SnapshotAggregator {
             output.append(0x3A)
             output.append(values.first ?? Self.null)
         case .byRoot:
-            for (i, name) in [",\"pid\":", ",\"start\":", ",\"comm\":"].enumerated() {
+            for (i, name) in ([",\"pid\":", ",\"start\":", ",\"comm\":"] as [StaticString]).enumerated() {
                 output.append(name)
                 output.append(i < values.count ? values[i] : Self.null)
             }
