@@ -116,3 +116,19 @@ import Testing
         #expect(try Query("!!(pid==1..)").isStreamable)
     }
 }
+
+/// Patterns glibc would take exponential time to compile are refused first.
+@Suite struct QueryRegexLimitTests {
+    @Test(arguments: ["a" + String(repeating: "+", count: 40), "((a{0,255}){0,255}){0,255}", "(a{1,1000}){1,1000}",
+                      "Aio~naEEEEEEEEEEEEEEEEEEEEEEEE+++++++++++++++++++++++++++++++++++++++EEEEEl"])
+    func explosiveRepetitionsAreRefused(_ pattern: String) throws {
+        #expect(RegexMatcher.expandedSize(Array(pattern.utf8)) > RegexMatcher.maxExpandedSize)
+        #expect(throws: QueryError.self) { try Query("comm~'\(pattern)'") }
+    }
+
+    @Test(arguments: ["^(ba|z)sh$", "a+b*c?", "(a{1,100}){1,100}", "[[:alpha:]]{2,8}[+*]+", "x{3}", #"\.py( |$)"#, "a+++++++++++"])
+    func ordinaryPatternsCompile(_ pattern: String) throws {
+        #expect(RegexMatcher.expandedSize(Array(pattern.utf8)) <= RegexMatcher.maxExpandedSize)
+        _ = try Query("comm~'\(pattern)'")
+    }
+}

@@ -21,8 +21,88 @@ final class RegexMatcher {
 
     private init(_ compiled: UnsafeMutablePointer<regex_t>) { self.compiled = compiled }
 
+    /// glibc compiles a repetition by copying what it repeats, so stacked or nested repetitions
+    /// (`a+++++...`, `((a{0,255}){0,255}){0,255}`) take time and memory exponential in their
+    /// number: regcomp would hang (the fuzzer found it). Patterns whose expanded size, estimated
+    /// the same way, passes this are refused before regcomp sees them.
+    static let maxExpandedSize = 100_000
+
+    /// An estimate of the number of nodes glibc builds for `p`: atoms count 1, a group the sum of
+    /// its branches, `*` `+` `?` double what they apply to, `{m,n}` multiplies it by n + 1.
+    static func expandedSize(_ p: [UInt8]) -> Int {
+        let cap = maxExpandedSize + 1
+        func mul(_ a: Int, _ b: Int) -> Int { let (m, o) = a.multipliedReportingOverflow(by: b); return o ? cap : min(m, cap) }
+        var stack: [(total: Int, last: Int)] = [(0, 0)]
+        var i = 0
+        while i < p.count {
+            let c = p[i]
+            var atom = 1
+            switch c {
+            case 0x5C: // \x
+                i += 2
+            case 0x5B: // [...]: one atom
+                i += 1
+                if i < p.count && p[i] == 0x5E { i += 1 }
+                if i < p.count && p[i] == 0x5D { i += 1 }
+                while i < p.count && p[i] != 0x5D {
+                    if p[i] == 0x5B, i + 1 < p.count, p[i + 1] == 0x3A || p[i + 1] == 0x2E || p[i + 1] == 0x3D {
+                        let close = p[i + 1]
+                        i += 2
+                        while i + 1 < p.count && !(p[i] == close && p[i + 1] == 0x5D) { i += 1 }
+                        i += 2
+                    } else {
+                        i += 1
+                    }
+                }
+                i += 1
+            case 0x28:
+                stack.append((0, 0))
+                i += 1
+                continue
+            case 0x29:
+                i += 1
+                if stack.count > 1 { atom = max(1, stack.removeLast().total) }
+            case 0x2A, 0x2B, 0x3F:
+                let f = stack[stack.count - 1]
+                stack[stack.count - 1] = (min(cap, f.total + f.last), mul(f.last, 2))
+                i += 1
+                if stack[stack.count - 1].total >= cap { return cap }
+                continue
+            case 0x7B where i + 1 < p.count && p[i + 1] &- 0x30 <= 9:
+                var j = i + 1
+                var bound = 0
+                while j < p.count && (p[j] &- 0x30 <= 9 || p[j] == 0x2C) {
+                    if p[j] != 0x2C { bound = min(cap, bound * 10 + Int(p[j] &- 0x30)) } else { bound = 0 }
+                    j += 1
+                }
+                if j < p.count && p[j] == 0x7D {
+                    // {m}, {m,} and {m,n}: the last number read bounds the copies (at least m).
+                    let digits = p[(i + 1)..<j].split(separator: 0x2C, omittingEmptySubsequences: false)
+                    let m = digits.first.flatMap { Int(String(decoding: $0.prefix(7), as: UTF8.self)) } ?? 0
+                    let copies = max(m, bound) + 1
+                    let f = stack[stack.count - 1]
+                    let grown = mul(f.last, copies)
+                    stack[stack.count - 1] = (min(cap, f.total - f.last + grown), grown)
+                    i = j + 1
+                    if stack[stack.count - 1].total >= cap { return cap }
+                    continue
+                }
+                i += 1
+            default:
+                i += 1
+            }
+            let f = stack[stack.count - 1]
+            stack[stack.count - 1] = (min(cap, f.total + atom), atom)
+            if stack[stack.count - 1].total >= cap { return cap }
+        }
+        return stack.reduce(0) { min(cap, $0 + $1.total) }
+    }
+
     /// The compiled pattern, or the library's message when it is not a valid ERE.
     static func compile(_ pattern: [UInt8]) -> Result<RegexMatcher, QueryCompileMessage> {
+        if expandedSize(pattern) > maxExpandedSize {
+            return .failure(QueryCompileMessage(text: "too many nested or stacked repetitions"))
+        }
         let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
         var cPattern = pattern.map { CChar(bitPattern: $0) }
         cPattern.append(0)
