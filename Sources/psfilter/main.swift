@@ -1,2 +1,3 @@
-// Placeholder until the tool lands: see its issue.
-print("psfilter: not built yet")
+import PSCore
+
+PSFilter.main()

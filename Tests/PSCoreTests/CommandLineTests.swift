@@ -65,7 +65,7 @@ import Testing
     @Test func helpListsEveryOption() {
         let help = HelpRenderer.help(PSSnap.spec)
         for option in PSSnap.spec.options { #expect(help.contains("--" + option.long)) }
-        #expect(help.hasPrefix("Usage: pssnap [OPTIONS]\n"))
+        #expect(help.hasPrefix("Usage: pssnap [OPTIONS] [QUERY]\n"))
     }
 }
 

@@ -200,12 +200,30 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
     @Test(arguments: [
         (["-g", "user", "--by-root"], "'-g' and '--by-root' cannot be used together"),
         (["-g", "count"], "cannot group by 'count': psagg writes a field of that name"),
-        (["-q", "pid==1"], "-q needs the query language"),
     ])
     func usageErrorsExitTwo(arguments: [String], message: String) throws {
         let run = try runPSAgg("", arguments)
         #expect(run.status == 2)
         #expect(run.errors.first == message)
+    }
+
+    @Test func aBadQueryExitsTwoWithACaretBeforeReadingInput() throws {
+        let run = try runPSAgg(recordLine([("ts", "1"), ("rss", "1")]), ["-q", "pid=="])
+        #expect(run.status == 2)
+        #expect(run.errors == ["psagg: query:1:6: expected a value after '=='\npid==\n     ^"])
+        #expect(run.output == "")
+    }
+
+    @Test func theQueryLanguageSelectsWithTreeOperators() throws {
+        let input = [
+            recordLine([("ts", "1"), ("pid", "1"), ("ppid", "0"), ("comm", "\"init\""), ("rss", "100")]),
+            recordLine([("ts", "1"), ("pid", "7"), ("ppid", "1"), ("comm", "\"sshd\""), ("rss", "10")]),
+            recordLine([("ts", "1"), ("pid", "8"), ("ppid", "7"), ("comm", "\"bash\""), ("rss", "1")]),
+            recordLine([("ts", "2"), ("pid", "1"), ("ppid", "0"), ("comm", "\"init\""), ("rss", "100")]),
+        ].joined()
+        let run = try runPSAgg(input, ["-q", "comm==sshd.."])
+        #expect(run.status == 0)
+        #expect(run.output == "{\"ts\":1,\"count\":2,\"rss\":11}\n{\"ts\":2,\"count\":0,\"rss\":null}\n")
     }
 }
 

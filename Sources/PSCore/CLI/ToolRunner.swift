@@ -21,7 +21,17 @@ public struct Diagnostics {
 
     public func report(_ message: String) {
         if let sink { sink(message); return }
-        var line = "\(tool): \(message)\n"
+        writeLine("\(tool): \(message)\n")
+    }
+
+    /// Writes text that already names the tool (a query error with its caret lines), as it is.
+    public func reportVerbatim(_ text: String) {
+        if let sink { sink(text); return }
+        writeLine(text + "\n")
+    }
+
+    private func writeLine(_ text: String) {
+        var line = text
         line.withUTF8 { raw in
             var off = 0
             while off < raw.count {
@@ -65,6 +75,10 @@ public enum ToolRunner {
         } catch let error as UsageError {
             diagnostics.report(error.message)
             diagnostics.report("try '\(spec.name) --help' for more information")
+            return 2
+        } catch let error as QueryError {
+            // A bad query: the message, the query and a caret under the problem; nothing was read.
+            diagnostics.reportVerbatim(error.render(toolName: spec.name))
             return 2
         } catch let error as OutputError {
             // The reader went away: a normal end, silent. Anything else is a write error.

@@ -2,5 +2,6 @@
 /// fails when the committed files are stale. A new tool adds its spec here.
 public let allToolSpecs: [ToolSpec] = [
     PSSnap.spec,
+    PSFilter.spec,
     PSAgg.spec,
 ]

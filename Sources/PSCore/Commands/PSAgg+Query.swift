@@ -1,7 +1,7 @@
 extension PSAgg {
-    /// The selector for `-q QUERY`. The query language lands on its own branch; at the merge this
-    /// one function becomes `try Query(text)` (its errors turned into a usage error, exit 2).
-    static func makeSelector(_ text: String) throws(UsageError) -> any SnapshotSelecting {
-        throw UsageError("-q needs the query language")
+    /// The selector for `-q QUERY`: the query language, as psfilter's. A bad query throws a
+    /// QueryError, which ToolRunner reports with a caret under the problem (exit 2, nothing read).
+    static func makeSelector(_ text: String) throws(QueryError) -> any SnapshotSelecting {
+        try Query(text)
     }
 }

@@ -7,11 +7,12 @@ public enum PSSnap {
     public static let spec = ToolSpec(
         name: "pssnap",
         summary: "snapshot the process tree as NDJSON records, once or every interval",
-        usage: ["[OPTIONS]", "[OPTIONS] -- COMMAND [ARGS...]"],
+        usage: ["[OPTIONS] [QUERY]", "[OPTIONS] [QUERY] -- COMMAND [ARGS...]"],
         description: [
             "\\fBpssnap\\fR reads /proc and writes one JSON object per process (one per thread with \\fB\\-\\-threads\\fR), one line each, in tree order: every process after its parent, siblings and roots by ascending pid. All records of one snapshot share its \\fBts\\fR. Memory is in bytes, times in seconds, timestamps in Unix epoch seconds.",
             "With no interval it takes one snapshot and exits. With \\fB\\-i\\fR it repeats on a drift-free schedule of the monotonic clock; a tick missed because a snapshot overran, or because pssnap was stopped, is skipped rather than bunched. Output is flushed after every snapshot, so a pipeline downstream sees each one at once.",
             "With \\fB\\-\\- COMMAND\\fR it starts COMMAND (found on PATH, never through a shell), snapshots its subtree every interval (1 second unless \\fB\\-i\\fR says otherwise) until it exits, takes a final snapshot while the command is still a zombie (so its final CPU times are seen), and exits with the command's status (128+N if a signal N killed it). pssnap makes itself a child subreaper, so orphaned descendants stay in the subtree; the command and any such orphans are the roots (depth 0). A first SIGINT or SIGTERM is passed on to the command; a second ends pssnap at once.",
+            "With a \\fIQUERY\\fR (the language of \\fBpsfilter\\fR(1) and \\fBpstools\\-query\\fR(7)) it writes only the records the query selects: the same records as \\fBpssnap | psfilter\\fR \\fIQUERY\\fR, with \\fBdepth\\fR still the depth in the whole tree, but cheaper: every process's stat file is read, and its other files only when the query can still hold for it. A query on stat fields alone (pid, ppid, comm, state, tty, start, utime, ...) reads little more than stat; one that needs another file for a tree operator's operand (\\fB(cmdline~java)..\\fR) reads every process.",
             "A process that ends while it is being read is left out of that snapshot; a file that cannot be read (permission, or absent on this kernel) gives null fields. Neither is an error.",
         ],
         options: [
@@ -37,10 +38,12 @@ public enum PSSnap {
             ("pssnap | jq -c 'select(.rss > 100000000) | {pid, comm, rss}'", "processes over 100 MB, with jq"),
             ("pssnap -i1 -d60 -f +smaps > tree.ndjson", "a minute of one-second snapshots, with PSS and USS"),
             ("pssnap -i0.5 -- make -j8", "profile a build and its children every half second"),
+            ("pssnap 'pid==2610..'", "process 2610 and its subtree, reading little more than stat for the rest"),
+            ("pssnap -i1 'user==postgres && rss>500M'", "every second, postgres's processes over 500 MiB"),
             ("pssnap -T -f stat | jq -r 'select(.pid == 1234) | [.tid, .comm, .utime] | @tsv'", "the threads of one process"),
         ],
         extraSections: [("FIELDS", FieldReference.roff)],
-        seeAlso: ["jq(1)", "ps(1)", "proc(5)"]
+        seeAlso: ["psfilter(1)", "pstools-query(7)", "jq(1)", "ps(1)", "proc(5)"]
     )
 
     public static func main() -> Never {
@@ -57,6 +60,7 @@ public enum PSSnap {
         var host = false
         var procRoot = "/proc"
         var command: [String]? = nil
+        var query: String? = nil
 
         init(_ args: ParsedArguments) throws(UsageError) {
             if let v = args.value("interval") { interval = try ValueParsers.seconds(v, option: "-i") }
@@ -71,8 +75,9 @@ public enum PSSnap {
             threads = args.has("threads")
             host = args.has("host")
             if let v = args.value("proc-root") { procRoot = v }
-            if let first = args.operands.first {
-                throw UsageError("unexpected argument '\(first)' (to run a command, put it after '--')")
+            query = args.operands.first
+            if args.operands.count > 1 {
+                throw UsageError("unexpected argument '\(args.operands[1])' (one QUERY, quoted; to run a command, put it after '--')")
             }
             if let c = args.afterDoubleDash {
                 guard !c.isEmpty else { throw UsageError("'--' must be followed by a COMMAND to run") }
@@ -88,6 +93,8 @@ public enum PSSnap {
                            environment: SystemEnvironment = SystemEnvironment(),
                            faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil) throws -> Int32 {
         let options = try Options(args)
+        // A bad query stops the run before anything starts (exit 2, with a caret under the problem).
+        if let q = options.query { _ = try Query(q) }
         // The command starts first: it must not inherit our raised descriptor limit or signal handlers.
         var child: ChildProcess? = nil
         if let command = options.command {
@@ -107,7 +114,15 @@ public enum PSSnap {
                                   host: options.host ? environment.hostname() : nil,
                                   environment: environment, btimeMs: reader.btimeMs)
         if options.repeating { Signals.catchStopSignals() }
-        let select: (([TaskHandle]) -> [Bool])? = child.map { _ in { tasks in subtree(of: getpid(), excludingRoot: true, in: tasks) } }
+        var select: (([TaskHandle]) -> [Bool])? = child.map { _ in { tasks in subtree(of: getpid(), excludingRoot: true, in: tasks) } }
+        let snapshotQuery = try options.query.map { q throws(QueryError) in
+            try SnapshotQuery(q, writer: writer, environment: environment, btimeMs: reader.btimeMs,
+                              host: options.host ? environment.hostname() : nil)
+        }
+        if let snapshotQuery {
+            let base = select
+            select = { tasks in snapshotQuery.select(tasks, base: base?(tasks)) }
+        }
 
         var status: Int32 = 0
         var reported = 0
@@ -124,7 +139,7 @@ public enum PSSnap {
             // Two snapshots never share a ts, even at sub-millisecond intervals.
             if snapshot.realtimeMs <= lastTs { snapshot.realtimeMs = lastTs + 1 }
             lastTs = snapshot.realtimeMs
-            try writer.write(snapshot, to: output)
+            if let snapshotQuery { try snapshotQuery.write(snapshot, to: output) } else { try writer.write(snapshot, to: output) }
             try output.flush()
             taken += 1
             while reported < reader.warnings.count {

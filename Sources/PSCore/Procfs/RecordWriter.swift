@@ -184,28 +184,30 @@ public final class RecordWriter {
 
     /// Writes a whole snapshot in tree order (threads of a process follow one another in tid order).
     public func write(_ snapshot: Snapshot, to out: OutputBuffer) throws(OutputError) {
-        let tasks = snapshot.tasks
-        guard !tasks.isEmpty else { return }
+        for (i, depth) in treeOrder(snapshot.tasks) {
+            write(snapshot.tasks[i].sample, depth: depth, realtimeMs: snapshot.realtimeMs, boottimeMs: snapshot.boottimeMs, to: out)
+            try out.flushIfFull()
+        }
+    }
+
+    /// The order records are written in, with each one's depth: preorder of the process tree,
+    /// and with threads, the tasks of one pid (adjacent and in tid order) where the process stands.
+    public func treeOrder(_ tasks: [TaskHandle]) -> [(index: Int, depth: Int)] {
+        guard !tasks.isEmpty else { return [] }
         if !threads {
             let tree = ProcessTree(pids: tasks.map(\.sample.pid), ppids: tasks.map(\.sample.ppid))
-            for i in tree.order {
-                write(tasks[i].sample, depth: tree.depth[i], realtimeMs: snapshot.realtimeMs, boottimeMs: snapshot.boottimeMs, to: out)
-                try out.flushIfFull()
-            }
-            return
+            return tree.order.map { ($0, tree.depth[$0]) }
         }
-        // Threads: the tree is over processes; tasks of one pid are adjacent and in tid order.
+        // Threads: the tree is over processes.
         var groupStart: [Int] = []
         for i in tasks.indices where i == 0 || tasks[i].pid != tasks[i - 1].pid { groupStart.append(i) }
         let tree = ProcessTree(pids: groupStart.map { tasks[$0].pid }, ppids: groupStart.map { tasks[$0].sample.ppid })
+        var order: [(index: Int, depth: Int)] = []
+        order.reserveCapacity(tasks.count)
         for g in tree.order {
-            var i = groupStart[g]
             let end = g + 1 < groupStart.count ? groupStart[g + 1] : tasks.count
-            while i < end {
-                write(tasks[i].sample, depth: tree.depth[g], realtimeMs: snapshot.realtimeMs, boottimeMs: snapshot.boottimeMs, to: out)
-                try out.flushIfFull()
-                i += 1
-            }
+            for i in groupStart[g]..<end { order.append((i, tree.depth[g])) }
         }
+        return order
     }
 }

@@ -1,0 +1,342 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Three-valued truth, ordered so that `and` is `min`, `or` is `max` and `not` is `2 - x`
+/// (Kleene's logic). `unknown` only arises when pssnap evaluates a query before it has read every
+/// file of a process; records in a stream are always `no` or `yes`.
+enum Truth {
+    static let no: UInt8 = 0
+    static let unknown: UInt8 = 1
+    static let yes: UInt8 = 2
+    @inline(__always) static func of(_ b: Bool) -> UInt8 { b ? yes : no }
+}
+
+/// An extended regular expression compiled once with glibc's regcomp and matched with
+/// `REG_STARTEND`, so the bytes are matched in place, without a NUL-terminated copy.
+/// (Measured against Swift's Regex in bench/regex.sh; glibc is several times faster here and
+/// needs no String.)
+final class RegexMatcher {
+    let compiled: UnsafeMutablePointer<regex_t>
+
+    private init(_ compiled: UnsafeMutablePointer<regex_t>) { self.compiled = compiled }
+
+    /// glibc compiles a repetition by copying what it repeats, so stacked or nested repetitions
+    /// (`a+++++...`, `((a{0,255}){0,255}){0,255}`) take time and memory exponential in their
+    /// number: regcomp would hang (the fuzzer found it). Patterns whose expanded size, estimated
+    /// the same way, passes this are refused before regcomp sees them.
+    static let maxExpandedSize = 100_000
+
+    /// An estimate of the number of nodes glibc builds for `p`: atoms count 1, a group the sum of
+    /// its branches, `*` `+` `?` double what they apply to, `{m,n}` multiplies it by n + 1.
+    static func expandedSize(_ p: [UInt8]) -> Int {
+        let cap = maxExpandedSize + 1
+        func mul(_ a: Int, _ b: Int) -> Int { let (m, o) = a.multipliedReportingOverflow(by: b); return o ? cap : min(m, cap) }
+        var stack: [(total: Int, last: Int)] = [(0, 0)]
+        var i = 0
+        while i < p.count {
+            let c = p[i]
+            var atom = 1
+            switch c {
+            case 0x5C: // \x
+                i += 2
+            case 0x5B: // [...]: one atom
+                i += 1
+                if i < p.count && p[i] == 0x5E { i += 1 }
+                if i < p.count && p[i] == 0x5D { i += 1 }
+                while i < p.count && p[i] != 0x5D {
+                    if p[i] == 0x5B, i + 1 < p.count, p[i + 1] == 0x3A || p[i + 1] == 0x2E || p[i + 1] == 0x3D {
+                        let close = p[i + 1]
+                        i += 2
+                        while i + 1 < p.count && !(p[i] == close && p[i + 1] == 0x5D) { i += 1 }
+                        i += 2
+                    } else {
+                        i += 1
+                    }
+                }
+                i += 1
+            case 0x28:
+                stack.append((0, 0))
+                i += 1
+                continue
+            case 0x29:
+                i += 1
+                if stack.count > 1 { atom = max(1, stack.removeLast().total) }
+            case 0x2A, 0x2B, 0x3F:
+                let f = stack[stack.count - 1]
+                stack[stack.count - 1] = (min(cap, f.total + f.last), mul(f.last, 2))
+                i += 1
+                if stack[stack.count - 1].total >= cap { return cap }
+                continue
+            case 0x7B where i + 1 < p.count && p[i + 1] &- 0x30 <= 9:
+                var j = i + 1
+                var bound = 0
+                while j < p.count && (p[j] &- 0x30 <= 9 || p[j] == 0x2C) {
+                    if p[j] != 0x2C { bound = min(cap, bound * 10 + Int(p[j] &- 0x30)) } else { bound = 0 }
+                    j += 1
+                }
+                if j < p.count && p[j] == 0x7D {
+                    // {m}, {m,} and {m,n}: the last number read bounds the copies (at least m).
+                    let digits = p[(i + 1)..<j].split(separator: 0x2C, omittingEmptySubsequences: false)
+                    let m = digits.first.flatMap { Int(String(decoding: $0.prefix(7), as: UTF8.self)) } ?? 0
+                    let copies = max(m, bound) + 1
+                    let f = stack[stack.count - 1]
+                    let grown = mul(f.last, copies)
+                    stack[stack.count - 1] = (min(cap, f.total - f.last + grown), grown)
+                    i = j + 1
+                    if stack[stack.count - 1].total >= cap { return cap }
+                    continue
+                }
+                i += 1
+            default:
+                i += 1
+            }
+            let f = stack[stack.count - 1]
+            stack[stack.count - 1] = (min(cap, f.total + atom), atom)
+            if stack[stack.count - 1].total >= cap { return cap }
+        }
+        return stack.reduce(0) { min(cap, $0 + $1.total) }
+    }
+
+    /// The compiled pattern, or the library's message when it is not a valid ERE.
+    static func compile(_ pattern: [UInt8]) -> Result<RegexMatcher, QueryCompileMessage> {
+        if expandedSize(pattern) > maxExpandedSize {
+            return .failure(QueryCompileMessage(text: "too many nested or stacked repetitions"))
+        }
+        let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
+        var cPattern = pattern.map { CChar(bitPattern: $0) }
+        cPattern.append(0)
+        let rc = regcomp(compiled, cPattern, REG_EXTENDED | REG_NOSUB)
+        if rc != 0 {
+            var buffer = [CChar](repeating: 0, count: 256)
+            regerror(rc, compiled, &buffer, buffer.count)
+            compiled.deallocate()
+            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return .failure(QueryCompileMessage(text: text.lowercased()))
+        }
+        return .success(RegexMatcher(compiled))
+    }
+
+    deinit {
+        regfree(compiled)
+        compiled.deallocate()
+    }
+
+    private static let empty: UnsafeMutablePointer<CChar> = {
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        p.pointee = 0
+        return p
+    }()
+
+    /// True when the pattern matches anywhere in `bytes`.
+    @inline(__always)
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var match = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
+        let start = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? UnsafePointer(RegexMatcher.empty)
+        return regexec(compiled, start, 1, &match, REG_STARTEND) == 0
+    }
+}
+
+struct QueryCompileMessage: Error { var text: String }
+
+/// One comparison, ready to run on records: its field's key resolved once per layout, its
+/// values' bytes and numbers decoded once, its regular expression compiled once.
+final class CompiledComparison {
+    let key: RecordKey
+    let op: QueryOperator
+    let texts: [[UInt8]]
+    let numbers: [Double?]
+    let integers: [Int64?]
+    let regex: RegexMatcher?
+    /// pssnap's first phase: the field comes from a file not read yet for a partial record.
+    let deferred: Bool
+    let nullResult: UInt8
+
+    init(_ c: QueryComparison, deferred: Bool, query: String) throws(QueryError) {
+        key = RecordKey(c.field)
+        op = c.op
+        texts = c.values.map(\.text)
+        numbers = c.values.map(\.number)
+        integers = c.values.map(\.integer)
+        self.deferred = deferred
+        nullResult = Truth.of(c.op.nullResult)
+        if c.op == .matches || c.op == .notMatches {
+            switch RegexMatcher.compile(c.values[0].text) {
+            case .success(let r): regex = r
+            case .failure(let m):
+                throw QueryError(query: query, start: c.values[0].start, end: c.values[0].end,
+                                 message: "invalid regular expression: \(m.text)")
+            }
+        } else {
+            regex = nil
+        }
+    }
+
+    @inline(__always)
+    static func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+            if c != 0 { return c < 0 ? -1 : 1 }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+
+    /// -1, 0 or 1; nil when the two cannot be compared (a number field and a word). A number field
+    /// is compared as a number (exactly when both are integers); any other value as text: a
+    /// string's decoded bytes, a boolean's or array's JSON text.
+    @inline(__always)
+    func compare(_ v: RecordValue, _ i: Int) -> Int? {
+        switch v.kind {
+        case .number:
+            guard let n = numbers[i] else { return nil }
+            if let li = integers[i], let vi = v.int64 { return vi < li ? -1 : (vi == li ? 0 : 1) }
+            let d = v.double!
+            return d < n ? -1 : (d == n ? 0 : 1)
+        case .string:
+            return texts[i].withUnsafeBufferPointer { t in v.withStringBytes { CompiledComparison.compareBytes($0, t) } }
+        default:
+            return texts[i].withUnsafeBufferPointer { CompiledComparison.compareBytes(v.raw, $0) }
+        }
+    }
+
+    @inline(__always)
+    func evaluate(_ r: Record, partial: Bool) -> UInt8 {
+        if partial && deferred { return Truth.unknown }
+        guard let v = r[key], v.kind != .null else { return nullResult }
+        switch op {
+        case .matches, .notMatches:
+            let m: Bool
+            if v.kind == .string {
+                m = v.withStringBytes { regex!.matches($0) } ?? false
+            } else {
+                m = regex!.matches(v.raw)
+            }
+            return Truth.of(m == (op == .matches))
+        case .isIn:
+            for i in texts.indices where compare(v, i) == 0 { return Truth.yes }
+            return Truth.no
+        case .equal: return Truth.of(compare(v, 0) == 0)
+        case .notEqual: return Truth.of(compare(v, 0) != 0)
+        case .less: return Truth.of(compare(v, 0).map { $0 < 0 } ?? false)
+        case .lessOrEqual: return Truth.of(compare(v, 0).map { $0 <= 0 } ?? false)
+        case .greater: return Truth.of(compare(v, 0).map { $0 > 0 } ?? false)
+        case .greaterOrEqual: return Truth.of(compare(v, 0).map { $0 >= 0 } ?? false)
+        }
+    }
+}
+
+/// A query compiled for evaluation: every part without a tree operator is folded into one
+/// closure over a record; tree operators remain as nodes that need the snapshot (or, streaming,
+/// the parent's values). Each tree node has a slot: the index of its value in a record's
+/// per-node values.
+indirect enum QueryPlan {
+    typealias RecordTest = (Record, Bool) -> UInt8
+    case record(RecordTest)
+    case not(QueryPlan)
+    case and(QueryPlan, QueryPlan)
+    case or(QueryPlan, QueryPlan)
+    case tree(QueryPlan, descendants: Bool, ancestors: Bool, slot: Int)
+
+    static func compile(_ node: QueryNode, deferred: Set<String>, query: String, slots: inout Int) throws(QueryError) -> QueryPlan {
+        if !node.hasTreeOperator { return .record(try recordTest(node, deferred: deferred, query: query)) }
+        switch node {
+        case .comparison: return .record(try recordTest(node, deferred: deferred, query: query))
+        case .not(let a): return .not(try compile(a, deferred: deferred, query: query, slots: &slots))
+        case .and(let a, let b):
+            return .and(try compile(a, deferred: deferred, query: query, slots: &slots), try compile(b, deferred: deferred, query: query, slots: &slots))
+        case .or(let a, let b):
+            return .or(try compile(a, deferred: deferred, query: query, slots: &slots), try compile(b, deferred: deferred, query: query, slots: &slots))
+        case .tree(let a, let d, let an):
+            let inner = try compile(a, deferred: deferred, query: query, slots: &slots)
+            slots += 1
+            return .tree(inner, descendants: d, ancestors: an, slot: slots - 1)
+        }
+    }
+
+    static func recordTest(_ node: QueryNode, deferred: Set<String>, query: String) throws(QueryError) -> RecordTest {
+        switch node {
+        case .comparison(let c):
+            let compiled = try CompiledComparison(c, deferred: deferred.contains(c.field), query: query)
+            return { r, partial in compiled.evaluate(r, partial: partial) }
+        case .not(let a):
+            let t = try recordTest(a, deferred: deferred, query: query)
+            return { r, p in Truth.yes &- t(r, p) }
+        case .and(let a, let b):
+            let x = try recordTest(a, deferred: deferred, query: query), y = try recordTest(b, deferred: deferred, query: query)
+            return { r, p in
+                let u = x(r, p)
+                return u == Truth.no ? u : min(u, y(r, p))
+            }
+        case .or(let a, let b):
+            let x = try recordTest(a, deferred: deferred, query: query), y = try recordTest(b, deferred: deferred, query: query)
+            return { r, p in
+                let u = x(r, p)
+                return u == Truth.yes ? u : max(u, y(r, p))
+            }
+        case .tree:
+            preconditionFailure("a tree operator in a record test")
+        }
+    }
+
+    /// One record from a stream in preorder: its value, given its parent's per-node values (nil for
+    /// a root), storing its own per-node values in `values`. Only `X..` nodes (streamable plans).
+    func evaluate(_ r: Record, parent: UnsafePointer<UInt8>?, values: UnsafeMutablePointer<UInt8>) -> UInt8 {
+        switch self {
+        case .record(let test): return test(r, false)
+        case .not(let a): return Truth.yes &- a.evaluate(r, parent: parent, values: values)
+        case .and(let a, let b):
+            let u = a.evaluate(r, parent: parent, values: values)
+            // Both sides run: every tree node's value must be stored for the children.
+            return min(u, b.evaluate(r, parent: parent, values: values))
+        case .or(let a, let b):
+            let u = a.evaluate(r, parent: parent, values: values)
+            return max(u, b.evaluate(r, parent: parent, values: values))
+        case .tree(let a, _, _, let slot):
+            var u = a.evaluate(r, parent: parent, values: values)
+            if let parent { u = max(u, parent[slot]) }
+            values[slot] = u
+            return u
+        }
+    }
+
+    /// A whole snapshot: one value per record. `partial[i]` marks a record whose deferred fields
+    /// are not known yet.
+    func evaluate(_ records: [Record], partial: [Bool]?, tree: ProcessTree) -> [UInt8] {
+        switch self {
+        case .record(let test):
+            if let partial { return records.indices.map { test(records[$0], partial[$0]) } }
+            return records.map { test($0, false) }
+        case .not(let a):
+            return a.evaluate(records, partial: partial, tree: tree).map { Truth.yes &- $0 }
+        case .and(let a, let b):
+            var x = a.evaluate(records, partial: partial, tree: tree)
+            let y = b.evaluate(records, partial: partial, tree: tree)
+            for i in x.indices { x[i] = min(x[i], y[i]) }
+            return x
+        case .or(let a, let b):
+            var x = a.evaluate(records, partial: partial, tree: tree)
+            let y = b.evaluate(records, partial: partial, tree: tree)
+            for i in x.indices { x[i] = max(x[i], y[i]) }
+            return x
+        case .tree(let a, let descendants, let ancestors, _):
+            let matches = a.evaluate(records, partial: partial, tree: tree)
+            var result = matches
+            if descendants {
+                for i in tree.order {
+                    let p = tree.parentIndex[i]
+                    if p >= 0 { result[i] = max(result[i], result[p]) }
+                }
+            }
+            if ancestors {
+                var up = matches
+                for i in tree.order.reversed() {
+                    let p = tree.parentIndex[i]
+                    if p >= 0 { up[p] = max(up[p], up[i]) }
+                }
+                for i in result.indices { result[i] = max(result[i], up[i]) }
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,178 @@
+/// Recursive descent over SPEC §2's grammar:
+///
+///     query      := or
+///     or         := and  ( ("||" | "or")  and )*
+///     and        := unary ( ("&&" | "and") unary )*
+///     unary      := ("!" | "not") unary | tree
+///     tree       := ".."? primary ".."?
+///     primary    := "(" query ")" | comparison
+///     comparison := FIELD OP VALUE | FIELD "in" "(" VALUE ("," VALUE)* ")"
+///
+/// `and`, `or`, `not` and `in` are words only where the grammar expects them, so a field may
+/// still be called `in`. Type errors against known numeric fields are caught here.
+struct QueryParser {
+    var lexer: QueryLexer
+    var current: QueryLexer.Token
+
+    init(_ query: String) {
+        lexer = QueryLexer(query)
+        current = lexer.next()
+    }
+
+    static func parse(_ query: String) throws(QueryError) -> QueryNode {
+        var p = QueryParser(query)
+        let node = try p.parseOr()
+        guard p.current.kind == .end else {
+            throw p.unexpected(p.current, expecting: p.current.kind == .rightParen ? "an operator or the end of the query" : "'&&', '||' or the end of the query")
+        }
+        return node
+    }
+
+    mutating func advance() { current = lexer.next() }
+
+    func isWord(_ word: StaticString) -> Bool {
+        guard current.kind == .name, current.end - current.start == word.utf8CodeUnitCount else { return false }
+        for i in 0..<word.utf8CodeUnitCount where lexer.bytes[current.start + i] != word.utf8Start[i] { return false }
+        return true
+    }
+
+    func unexpected(_ t: QueryLexer.Token, expecting what: String) -> QueryError {
+        if t.kind == .end { return lexer.error(t.start, t.end, "expected \(what)") }
+        var hint = ""
+        let text = lexer.text(t)
+        if text == "&" { hint = " (did you mean '&&'?)" } else if text == "|" { hint = " (did you mean '||'?)" }
+        else if text == "=" { hint = " (did you mean '=='?)" }
+        return lexer.error(t.start, t.end, "unexpected '\(text)': expected \(what)\(hint)")
+    }
+
+    mutating func parseOr() throws(QueryError) -> QueryNode {
+        var left = try parseAnd()
+        while current.kind == .or || isWord("or") {
+            advance()
+            left = .or(left, try parseAnd())
+        }
+        return left
+    }
+
+    mutating func parseAnd() throws(QueryError) -> QueryNode {
+        var left = try parseUnary()
+        while current.kind == .and || isWord("and") {
+            advance()
+            left = .and(left, try parseUnary())
+        }
+        return left
+    }
+
+    mutating func parseUnary() throws(QueryError) -> QueryNode {
+        if current.kind == .not {
+            advance()
+            return .not(try parseUnary())
+        }
+        if isWord("not") {
+            // `not` negates unless it is a field being compared (`not==1`).
+            var ahead = lexer
+            let next = ahead.next()
+            if case .op = next.kind {} else if !(next.kind == .name && ahead.text(next) == "in") {
+                advance()
+                return .not(try parseUnary())
+            }
+        }
+        return try parseTree()
+    }
+
+    mutating func parseTree() throws(QueryError) -> QueryNode {
+        var ancestors = false
+        if current.kind == .dots {
+            ancestors = true
+            advance()
+        }
+        let primary = try parsePrimary()
+        var descendants = false
+        if current.kind == .dots {
+            descendants = true
+            advance()
+        }
+        return ancestors || descendants ? .tree(primary, descendants: descendants, ancestors: ancestors) : primary
+    }
+
+    mutating func parsePrimary() throws(QueryError) -> QueryNode {
+        if current.kind == .leftParen {
+            let open = current
+            advance()
+            let inner = try parseOr()
+            guard current.kind == .rightParen else {
+                if current.kind == .end {
+                    throw lexer.error(open.start, open.end, "unclosed '(': expected ')'")
+                }
+                throw unexpected(current, expecting: "')'")
+            }
+            advance()
+            return inner
+        }
+        return .comparison(try parseComparison())
+    }
+
+    mutating func parseComparison() throws(QueryError) -> QueryComparison {
+        guard current.kind == .name else { throw unexpected(current, expecting: "a field name") }
+        let field = lexer.text(current)
+        let fieldToken = current
+        advance()
+        var c = QueryComparison(field: field, op: .equal, values: [], fieldStart: fieldToken.start, fieldEnd: fieldToken.end)
+        if case .op(let op) = current.kind {
+            c.op = op
+            let opToken = current
+            guard let v = try lexer.value() else {
+                let at = lexer.position
+                var end = at
+                if at < lexer.bytes.count {
+                    end += 1
+                    while end < lexer.bytes.count && lexer.bytes[end] & 0xC0 == 0x80 { end += 1 }
+                }
+                throw lexer.error(at, end, "expected a value after '\(lexer.text(opToken))'")
+            }
+            c.values = [v]
+            advance()
+        } else if isWord("in") {
+            c.op = .isIn
+            advance()
+            guard current.kind == .leftParen else { throw unexpected(current, expecting: "'(' after 'in'") }
+            while true {
+                guard let v = try lexer.value() else {
+                    let t = lexer.next()
+                    throw unexpected(t, expecting: "a value")
+                }
+                c.values.append(v)
+                advance()
+                if current.kind == .comma { continue }
+                if current.kind == .rightParen { break }
+                throw unexpected(current, expecting: "',' or ')'")
+            }
+            advance()
+        } else {
+            throw unexpected(current, expecting: "an operator after '\(field)' (== != < <= > >= ~ !~ in)")
+        }
+        try typeCheck(c)
+        return c
+    }
+
+    /// A known numeric field compared with something that is not a number: an error now rather
+    /// than a query that silently matches nothing.
+    func typeCheck(_ c: QueryComparison) throws(QueryError) {
+        guard c.op != .matches, c.op != .notMatches, QueryFields.isNumeric(c.field) else { return }
+        for v in c.values where v.number == nil {
+            throw lexer.error(v.start, v.end, "'\(c.field)' is a number: expected a number, not \(v.quoted ? "a string" : "'\(v.textString)'")")
+        }
+    }
+}
+
+/// What the query language knows about field names.
+public enum QueryFields {
+    /// psdelta's added fields that are numbers (besides every `<counter>_rate`).
+    static let deltaNumbers: Set<String> = ["dt", "cpu", "cpu_user", "cpu_sys"]
+    static let pssnapNumbers: Set<String> = Set(FieldReference.pssnapFields.filter { $0.kind == .number }.map(\.name))
+
+    /// True for pssnap's and psdelta's numeric fields: comparing them with a word is an error.
+    public static func isNumeric(_ name: String) -> Bool {
+        pssnapNumbers.contains(name) || deltaNumbers.contains(name) || name.hasSuffix("_rate")
+    }
+}
