@@ -2,4 +2,7 @@
 /// fails when the committed files are stale. A new tool adds its spec here.
 public let allToolSpecs: [ToolSpec] = [
     PSSnap.spec,
+    PSDelta.spec,
+    PSCSV.spec,
+    PSTSV.spec,
 ]
