@@ -1,5 +1,6 @@
 extension OutputBuffer {
-    /// Writes `v` in fixed point, rounded to `decimals` places (half away from zero), with
+    /// Writes `v` in fixed point, rounded to `decimals` places (half away from zero; fewer when
+    /// `v` × 10^decimals passes 2^53, where a double has no digits left), with
     /// trailing zeros and a bare point trimmed: never an exponent, `-0` (and anything that rounds
     /// to it) as `0`. `2.5, 3` → `2.5`; `1e20, 0` → `100000000000000000000`; `-0.0004, 3` → `0`.
     ///
@@ -7,7 +8,9 @@ extension OutputBuffer {
     /// something else (leave the field out, say) checks `v.isFinite` first.
     public func appendDouble(_ v: Double, decimals: Int) {
         guard v.isFinite else { append("null"); return }
-        let d = max(0, min(decimals, 18))
+        var d = max(0, min(decimals, 18))
+        // Past 2^53 a double has no more digits to give: keep fewer decimals rather than write noise.
+        while d > 0 && v.magnitude * Self.powersOfTen[d] >= 0x1p53 { d -= 1 }
         let scaled = (v * Self.powersOfTen[d]).rounded()
         // |scaled| < 2^63: exact as an Int64, and appendScaled trims the zeros.
         if scaled.magnitude < 9.2e18 {
