@@ -46,6 +46,7 @@ import Testing
             {"ts":102,"pid":1,"start":10,"age":92,"utime":5,"stime":5,"rchar":100}
             {"ts":102,"pid":30,"start":101,"age":1,"utime":0.5,"stime":0.25,"rchar":300}
             {"ts":102,"pid":40,"start":99.99,"age":2.01,"utime":1,"stime":0,"rchar":5}
+            {"ts":102,"pid":50,"start":99.995,"age":2.005,"utime":1,"stime":0,"rchar":5}
 
             """
         let out = try lines(input)
@@ -55,6 +56,8 @@ import Testing
         #expect(out[3] == #"{"ts":102,"pid":30,"start":101,"age":1,"utime":0.5,"stime":0.25,"rchar":300,"dt":1,"cpu":75,"cpu_user":50,"cpu_sys":25,"rchar_rate":300}"#)
         // pid 40 started before that snapshot, which did not show it: no past to measure from.
         #expect(out[4] == #"{"ts":102,"pid":40,"start":99.99,"age":2.01,"utime":1,"stime":0,"rchar":5}"#)
+        // start is rounded down to a 10 ms tick: less than one tick before the snapshot is born since.
+        #expect(out[5].hasSuffix(#""dt":2.005,"cpu":49.88,"cpu_user":49.88,"cpu_sys":0,"rchar_rate":2.494}"#))
     }
 
     @Test func aReusedPidIsANewProcess() throws {

@@ -8,8 +8,8 @@
 /// just ended lacked is forgotten.
 ///
 /// - Identity is `(pid, start)`, and `tid` too when records carry it (`pssnap --threads`).
-/// - A process first seen whose `start` is later than the previous snapshot's `start + age` was
-///   born since then: it is measured from its birth, with every counter 0 (`dt` = its `age`).
+/// - A process first seen whose `start` is later than the previous snapshot's `start + age` (less
+///   one 10 ms clock tick, the resolution of `start`) was born since then: it is measured from its birth, with every counter 0 (`dt` = its `age`).
 ///   Any other first sight adds nothing.
 /// - A counter that went down, or is null or absent in either observation, rates `null`;
 ///   `dt` ≤ 0 makes every rate `null`.
@@ -22,6 +22,11 @@ public final class DeltaTracker {
     public static let counterNames: [String] = FieldReference.pssnapFields.filter(\.isCounter).map(\.name)
     static let utimeSlot = counterNames.firstIndex(of: "utime")!
     static let stimeSlot = counterNames.firstIndex(of: "stime")!
+    /// `start` counts in clock ticks (1/100 s), rounded down: a process born up to a tick after a
+    /// snapshot can show a start up to 10 ms before it. So "born since" is `start` later than the
+    /// previous snapshot's `start + age` less one tick; measured from its birth such a process
+    /// still gets true figures (every counter was 0 then).
+    static let startResolutionMs: Int64 = 10
     /// Decimals written: dt in ms (age has ms precision), cpu in hundredths of a percent.
     public static let dtDecimals = 3
     public static let cpuDecimals = 2
@@ -102,7 +107,7 @@ public final class DeltaTracker {
             out.append(record.object)
         } else if let slot {
             appendFields(record, plan, dtMs: ageMs &- self.ageMs[slot], previous: slot, to: out)
-        } else if let previousClockMs, startMs > previousClockMs {
+        } else if let previousClockMs, startMs &+ Self.startResolutionMs > previousClockMs {
             appendFields(record, plan, dtMs: ageMs, previous: nil, to: out)
         } else {
             out.append(record.object)
