@@ -44,15 +44,26 @@ public final class DeltaTracker {
         var startMs: Int64
     }
 
-    // The observation table, struct-of-arrays; slot i holds one process.
+    /// One process's last observation; its counters are `values[slot * counterCount...]`.
+    struct Observation {
+        var identity: Identity
+        var ageMs: Int64
+        /// The snapshot (generation) it is from; -1 for a free slot.
+        var seenIn: Int
+    }
+
+    // The observation table. Raw storage, not arrays: the hot path then pays no exclusivity
+    // checks (a class's array properties are checked at run time on every access).
     private var slotOf: [Identity: Int] = [:]
-    private var identities: [Identity] = []
-    private var ageMs: [Int64] = []
-    /// The snapshot (generation) the observation is from; -1 for a free slot.
-    private var seenIn: [Int] = []
-    /// counterNames.count values per slot; NaN for a counter absent or null.
-    private var values: [Double] = []
+    private var observations: UnsafeMutablePointer<Observation>
+    /// counterCount values per slot; NaN for a counter absent or null.
+    private var values: UnsafeMutablePointer<Double>
+    private var slotCount = 0
+    private var slotCapacity = 0
     private var freeSlots: [Int] = []
+    /// This record's counters, by slot.
+    private let current: UnsafeMutablePointer<Double>
+    static let counterCount = counterNames.count
 
     private var generation = 0
     private var currentTs: Double = .nan
@@ -63,12 +74,19 @@ public final class DeltaTracker {
 
     private var plan: DeltaPlan? = nil
     private var plans: [ObjectIdentifier: DeltaPlan] = [:]
-    /// This record's counters, by slot.
-    private var current: [Double]
 
     public init() {
-        current = Array(repeating: .nan, count: Self.counterNames.count)
+        current = .allocate(capacity: Self.counterCount)
+        current.initialize(repeating: .nan, count: Self.counterCount)
+        observations = .allocate(capacity: 0)
+        values = .allocate(capacity: 0)
         slotOf.reserveCapacity(4096)
+    }
+
+    deinit {
+        current.deallocate()
+        observations.deallocate()
+        values.deallocate()
     }
 
     /// Processes live in the table (for tests: memory stays bounded).
@@ -106,7 +124,7 @@ public final class DeltaTracker {
         if plan.hasDt {
             out.append(record.object)
         } else if let slot {
-            appendFields(record, plan, dtMs: ageMs &- self.ageMs[slot], previous: slot, to: out)
+            appendFields(record, plan, dtMs: ageMs &- observations[slot].ageMs, previous: slot, to: out)
         } else if let previousClockMs, startMs &+ Self.startResolutionMs > previousClockMs {
             appendFields(record, plan, dtMs: ageMs, previous: nil, to: out)
         } else {
@@ -132,49 +150,55 @@ public final class DeltaTracker {
         previousClockMs = currentClockMs
         generation += 1
         let stale = generation - 1
-        for slot in seenIn.indices where seenIn[slot] >= 0 && seenIn[slot] < stale {
-            slotOf.removeValue(forKey: identities[slot])
-            seenIn[slot] = -1
+        for slot in 0..<slotCount where observations[slot].seenIn >= 0 && observations[slot].seenIn < stale {
+            slotOf.removeValue(forKey: observations[slot].identity)
+            observations[slot].seenIn = -1
             freeSlots.append(slot)
         }
     }
 
     private func remember(_ identity: Identity, slot: Int?, ageMs: Int64, plan: DeltaPlan) {
-        let n = Self.counterNames.count
+        let n = Self.counterCount
         let s: Int
         if let slot {
             s = slot
-        } else if let free = freeSlots.popLast() {
-            s = free
-            identities[s] = identity
-            slotOf[identity] = s
         } else {
-            s = identities.count
-            identities.append(identity)
-            self.ageMs.append(0)
-            seenIn.append(0)
-            values.append(contentsOf: repeatElement(.nan, count: n))
+            if let free = freeSlots.popLast() {
+                s = free
+            } else {
+                if slotCount == slotCapacity { grow() }
+                s = slotCount
+                slotCount += 1
+            }
             slotOf[identity] = s
         }
-        self.ageMs[s] = ageMs
-        seenIn[s] = generation
-        let base = s * n
-        values.withUnsafeMutableBufferPointer { v in
-            for i in 0..<n { v[base + i] = .nan }
-            for (_, slot) in plan.counters { v[base + slot] = current[slot] }
-        }
+        observations[s] = Observation(identity: identity, ageMs: ageMs, seenIn: generation)
+        let v = values + s * n
+        v.update(repeating: .nan, count: n)
+        for (_, slot) in plan.counters { v[slot] = current[slot] }
+    }
+
+    private func grow() {
+        let capacity = max(1024, slotCapacity * 2)
+        let newObservations = UnsafeMutablePointer<Observation>.allocate(capacity: capacity)
+        newObservations.moveInitialize(from: observations, count: slotCount)
+        observations.deallocate()
+        observations = newObservations
+        let newValues = UnsafeMutablePointer<Double>.allocate(capacity: capacity * Self.counterCount)
+        newValues.moveInitialize(from: values, count: slotCount * Self.counterCount)
+        values.deallocate()
+        values = newValues
+        slotCapacity = capacity
     }
 
     /// Appends dt, cpu, cpu_user, cpu_sys and the rates, against the observation in slot
     /// `previous`, or against birth (every counter 0) when it is nil.
     private func appendFields(_ record: Record, _ plan: DeltaPlan, dtMs: Int64, previous: Int?, to out: OutputBuffer) {
-        let n = Self.counterNames.count
-        let base = (previous ?? 0) * n
+        let before = previous.map { values + $0 * Self.counterCount }
+        let current = self.current
         let dt = Double(dtMs) / 1000
         @inline(__always) func delta(_ slot: Int) -> Double {
-            let now = current[slot]
-            let before = previous == nil ? 0 : values[base + slot]
-            let d = now - before
+            let d = current[slot] - (before?[slot] ?? 0)
             // NaN (absent or null on either side) fails this test too.
             return d >= 0 && dt > 0 ? d : .nan
         }
