@@ -22,12 +22,14 @@ import Testing
     }
 
     @Test func aBusyLoopIsMeasuredAtOneFullCore() throws {
-        // Two cores shared with other work can starve the loop for a while: up to 3 tries, and
-        // nice -n -10 where allowed. Every try must still add up: cpu = cpu_user + cpu_sys.
+        // Two cores shared with other work can starve the loop: it runs SCHED_FIFO where allowed
+        // (the kernel's RT throttling still leaves others 5 %), else at nice -10, and gets up to
+        // 3 tries. Every try must still add up: cpu = cpu_user + cpu_sys.
         var measured: [Double] = []
         for _ in 0..<3 {
             let run = try TestSupport.shell("""
-                pssnap -i1 -n2 -- nice -n -10 timeout 2.5 sh -c 'while :; do :; done' 2>/dev/null | psdelta
+                if chrt -f 1 true 2>/dev/null; then boost='chrt -f 1'; else boost='nice -n -10'; fi
+                pssnap -i1 -n2 -- $boost timeout 2.5 sh -c 'while :; do :; done' 2>/dev/null | psdelta
                 """)
             let busy = try objects(run.stdoutText).filter { $0["comm"] as? String == "sh" && $0["dt"] != nil }
             #expect(busy.count == 1, "\(run.stdoutText)")
