@@ -1,2 +1,3 @@
-// Placeholder until the tool lands: see its issue.
-print("pscsv: not built yet")
+import PSCore
+
+PSCSV.main()

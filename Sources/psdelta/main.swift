@@ -1,2 +1,3 @@
-// Placeholder until the tool lands: see its issue.
-print("psdelta: not built yet")
+import PSCore
+
+PSDelta.main()

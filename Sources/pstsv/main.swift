@@ -1,2 +1,3 @@
-// Placeholder until the tool lands: see its issue.
-print("pstsv: not built yet")
+import PSCore
+
+PSTSV.main()

@@ -68,7 +68,8 @@ private let psdeltaIsBuilt: Bool = {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/time"), "no /usr/bin/time"),
           .enabled(if: psdeltaIsBuilt, "psdelta is still the placeholder"))
     func cpuReapedAccountsForShortLivedChildren() throws {
-        let burn = "j=0; while [ $j -lt 16000 ]; do j=$((j+1)); done"
+        // Escaped so that the inner sh, not the loop's, expands $j.
+        let burn = "j=0; while [ \\$j -lt 16000 ]; do j=\\$((j+1)); done"
         let run = try TestSupport.shell("""
             t=$(mktemp)
             pssnap -i1 -- /usr/bin/time -f '%U %S' -o "$t" sh -c 'i=0; while [ $i -lt 200 ]; do sh -c "\(burn)"; i=$((i+1)); done' | psdelta | psagg

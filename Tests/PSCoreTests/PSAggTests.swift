@@ -331,7 +331,7 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
     }
 }
 
-@Suite struct AppendDoubleTests {
+@Suite struct PSAggNumberTests {
     @Test(arguments: [
         (1.5, 3, "1.5"), (0.1 + 0.2, 2, "0.3"), (2.0, 3, "2"), (-0.0001, 3, "0"), (-2.5, 0, "-3"),
         (1795319014.713, 3, "1795319014.713"), (0.0004, 3, "0"), (0.0005, 3, "0.001"), (123.456789, 9, "123.456789"),

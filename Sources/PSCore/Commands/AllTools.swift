@@ -3,5 +3,8 @@
 public let allToolSpecs: [ToolSpec] = [
     PSSnap.spec,
     PSFilter.spec,
+    PSDelta.spec,
     PSAgg.spec,
+    PSCSV.spec,
+    PSTSV.spec,
 ]

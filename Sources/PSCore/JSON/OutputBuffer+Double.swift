@@ -1,62 +1,54 @@
 extension OutputBuffer {
-    /// Writes `v` as a plain JSON number in fixed point: rounded to `decimals` fraction digits
-    /// (half away from zero), trailing zeros and a bare point trimmed, never an exponent, never
-    /// `-0`. `appendDouble(1.5, decimals: 3)` writes `1.5`; `(0.1 + 0.2, 2)` writes `0.3`;
-    /// `(1e20, 3)` writes `100000000000000000000`.
+    /// Writes `v` in fixed point, rounded to `decimals` places (half away from zero; fewer when
+    /// `v` × 10^decimals passes 2^53, where a double has no digits left), with
+    /// trailing zeros and a bare point trimmed: never an exponent, `-0` (and anything that rounds
+    /// to it) as `0`. `2.5, 3` → `2.5`; `1e20, 0` → `100000000000000000000`; `-0.0004, 3` → `0`.
     ///
-    /// Where the value is too large for `decimals` fraction digits to fit in an Int64 once scaled
-    /// (|v| × 10^decimals ≥ 2^63), fewer are written: such digits are below a Double's
-    /// precision anyway. Integers beyond 2^63 are written exactly, digit for digit. NaN and
-    /// ±infinity, which a JSON number cannot hold, are written as `null` (SPEC §1: never NaN or
-    /// Infinity); a caller that can produce them should decide before calling.
+    /// NaN and infinities have no JSON form: they are written as `null`. A caller that wants
+    /// something else (leave the field out, say) checks `v.isFinite` first.
     public func appendDouble(_ v: Double, decimals: Int) {
         guard v.isFinite else { append("null"); return }
         var d = max(0, min(decimals, 18))
-        while true {
-            let scaled = (v * Self.powersOfTen[d]).rounded()
-            if scaled.magnitude < 9.2e18 {
-                appendScaled(Int64(scaled), scale: d)
-                return
-            }
-            if d == 0 { break }
-            d -= 1
+        // Past 2^53 a double has no more digits to give: keep fewer decimals rather than write noise.
+        while d > 0 && v.magnitude * Self.powersOfTen[d] >= 0x1p53 { d -= 1 }
+        let scaled = (v * Self.powersOfTen[d]).rounded()
+        // |scaled| < 2^63: exact as an Int64, and appendScaled trims the zeros.
+        if scaled.magnitude < 9.2e18 {
+            appendScaled(Int64(scaled), scale: d)
+            return
         }
-        appendLargeInteger(v.rounded())
+        // Beyond 2^63 (and so beyond 2^53) a double is a whole number with no fraction to keep.
+        if v.magnitude < 9.2e18 {
+            appendDecimal(Int64(v.rounded()))
+        } else {
+            appendLargeWholeDouble(v)
+        }
     }
 
-    private static let powersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
-    ]
+    static let powersOfTen: [Double] = (0...18).map { d in (0..<d).reduce(1.0) { r, _ in r * 10 } }
 
-    /// The exact decimal digits of an integral Double of magnitude ≥ 2^63: its significand shifted
-    /// into 32-bit limbs, then divided by 10^9 until nothing is left.
-    private func appendLargeInteger(_ v: Double) {
+    /// Writes a finite whole double of magnitude ≥ 2^63 with all its digits: its significand
+    /// doubled `exponent` times in base 10^9 limbs. Rare (a counter rate above 9.2e18/s), so simple.
+    private func appendLargeWholeDouble(_ v: Double) {
         if v < 0 { append(0x2D) }
-        let m = v.magnitude
-        let significand = m.significandBitPattern | (1 << 52)
-        let shift = Int(m.exponent) - 52 // ≥ 11 here
-        var limbs = [UInt32](repeating: 0, count: (53 + shift) / 32 + 2)
-        let word = shift / 32, bit = shift % 32
-        let wide = significand << UInt64(bit) // the top bits spill into `carry` below
-        let carry = bit == 0 ? 0 : significand >> UInt64(64 - bit)
-        limbs[word] = UInt32(truncatingIfNeeded: wide)
-        limbs[word + 1] = UInt32(truncatingIfNeeded: wide >> 32)
-        if word + 2 < limbs.count { limbs[word + 2] = UInt32(truncatingIfNeeded: carry) }
-        var chunks: [UInt32] = [] // base 10^9, least significant first
-        while limbs.contains(where: { $0 != 0 }) {
-            var remainder: UInt64 = 0
-            for i in stride(from: limbs.count - 1, through: 0, by: -1) {
-                let current = remainder << 32 | UInt64(limbs[i])
-                limbs[i] = UInt32(current / 1_000_000_000)
-                remainder = current % 1_000_000_000
+        var limbs: [UInt64] = [] // least significant first, each < 10^9
+        var s = v.magnitude.significandBitPattern | (1 << 52)
+        while s > 0 { limbs.append(s % 1_000_000_000); s /= 1_000_000_000 }
+        let shifts = Int(v.magnitude.exponent) - 52
+        for _ in 0..<max(0, shifts) {
+            var carry: UInt64 = 0
+            for i in limbs.indices {
+                let x = limbs[i] * 2 + carry
+                limbs[i] = x % 1_000_000_000
+                carry = x / 1_000_000_000
             }
-            chunks.append(UInt32(remainder))
+            if carry > 0 { limbs.append(carry) }
         }
-        appendDecimal(UInt64(chunks.last!))
-        for chunk in chunks.dropLast().reversed() {
-            var div: UInt32 = 100_000_000
+        appendDecimal(limbs.last!)
+        for limb in limbs.dropLast().reversed() {
+            var div: UInt64 = 100_000_000
             while div > 0 {
-                append(0x30 &+ UInt8(chunk / div % 10))
+                append(0x30 &+ UInt8(limb / div % 10))
                 div /= 10
             }
         }
