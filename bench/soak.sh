@@ -39,7 +39,7 @@ pids+=("$snap")
 tee "$tmp/raw.ndjson" <"$tmp/pipe" | "$bin/psfilter" 'pid==1..' | "$bin/psdelta" | "$bin/psagg" \
     >"$tmp/agg.ndjson" 2>"$tmp/down.err" &
 pids+=($!)
-"$bin/pssnap" -i0.05 'comm~^(sleep|churn)$..' | "$bin/pscsv" >"$tmp/query.csv" 2>"$tmp/query.err" &
+"$bin/pssnap" -i0.05 'comm~"^(sleep|churn)$"..' | "$bin/pscsv" >"$tmp/query.csv" 2>"$tmp/query.err" &
 pids+=($!)
 
 printf '%8s %10s %8s %10s\n' elapsed rss_kib fds records

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import PSCore
+
+/// Every tool that reads the stream, fed what a hostile world sends: each bad line gets one clear
+/// `TOOL: FILE:LINE[:COL]: message`, the good records around it still come out, the exit status
+/// is 1, and memory stays bounded however long a line is.
+@Suite(.serialized) struct HostileStreamTests {
+    static let tools: [(name: String, args: String)] = [
+        ("psfilter", "'pid>0'"), ("psdelta", ""), ("psagg", ""), ("pscsv", "-f pid,comm"), ("pstsv", "-f pid,comm"),
+    ]
+
+    static let good1 = #"{"ts":1700000000,"pid":10,"ppid":1,"depth":1,"comm":"good","start":1699999000,"age":1000,"utime":1,"rss":4096}"#
+    static let good2 = #"{"ts":1700000001,"pid":10,"ppid":1,"depth":1,"comm":"good","start":1699999000,"age":1001,"utime":2,"rss":4096}"#
+
+    /// The bad lines, each with what its message must say.
+    static let badLines: [(bytes: [UInt8], says: String)] = [
+        (Array("\u{01}\u{02}garbage\u{7f}".utf8), "not a JSON object"),
+        (Array(String(repeating: "[", count: 100_000).utf8), ""),
+        ([0x7B, 0x22, 0x63, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D], "UTF-8"),
+        ([0x7B, 0x22, 0x61, 0x22, 0x00, 0x3A, 0x31, 0x7D], ""),
+        (Array(#"{"ts":1700000000,"pid":"#.utf8), ""),
+    ]
+
+    func writeInput(_ url: URL) throws {
+        var data = Data((Self.good1 + "\n").utf8)
+        for bad in Self.badLines { data.append(contentsOf: bad.bytes + [0x0A]) }
+        // CRLF line ends and duplicate keys are valid JSON: they are records, not errors.
+        data.append(contentsOf: Array((Self.good2 + "\r\n").utf8))
+        // A truncated last line.
+        data.append(contentsOf: Array(#"{"ts":1700000002,"pid":10,"co"#.utf8))
+        try data.write(to: url)
+    }
+
+    @Test(arguments: tools.map(\.name))
+    func badLinesAreReportedOnceAndGoodRecordsStillComeOut(tool: String) throws {
+        let args = Self.tools.first { $0.name == tool }!.args
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pstools-hostile-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.ndjson")
+        try writeInput(input)
+        let run = try TestSupport.shell("\(tool) \(args) '\(input.path)'")
+        #expect(run.status == 1)
+        let messages = run.stderr.split(separator: "\n").map(String.init)
+        // Lines 2-7 are bad, line 9 is cut short; each is reported once, with where it is.
+        #expect(messages.count == Self.badLines.count + 1, "\(messages)")
+        for (i, message) in messages.enumerated() {
+            let line = i < Self.badLines.count ? i + 2 : Self.badLines.count + 3
+            #expect(message.hasPrefix("\(tool): \(input.path):\(line):"), "\(message)")
+            if i < Self.badLines.count && !Self.badLines[i].says.isEmpty {
+                #expect(message.contains(Self.badLines[i].says), "\(message)")
+            }
+        }
+        // The good records (the first, and the CRLF one) came through.
+        switch tool {
+        case "psfilter":
+            #expect(run.stdoutText == Self.good1 + "\n" + Self.good2 + "\n")
+        case "psdelta":
+            #expect(run.lines.count == 2)
+            #expect(run.lines.last?.contains("\"dt\":1") == true)
+        case "psagg":
+            #expect(run.lines.count == 2)
+        default:
+            #expect(run.lines.count == 3, "\(run.lines)")
+        }
+        // --strict stops at the first bad line.
+        let strict = try TestSupport.shell("\(tool) --strict \(args) '\(input.path)'")
+        #expect(strict.status == 1)
+        #expect(strict.stderr.split(separator: "\n").count == 1, "\(strict.stderr)")
+    }
+
+    /// 1e999999 and a 30-digit integer are valid JSON: a record carrying them is no error, and a
+    /// tool that computes with them writes no exponent, no inf and no NaN.
+    @Test func hugeNumbersPassThroughAndNeverBecomeInfinity() throws {
+        let odd = #"{"ts":1700000000,"pid":10,"ppid":1,"comm":"odd","start":1699999000,"age":1000,"utime":123456789012345678901234567890,"rss":1e999999}"#
+        let filtered = try TestSupport.shell("echo '\(odd)' | psfilter 'rss>1G'")
+        #expect(filtered.status == 0 && filtered.stdoutText == odd + "\n")
+        let summed = try TestSupport.shell("echo '\(odd)' | psagg")
+        #expect(summed.status == 0)
+        for bad in ["e+", "E+", "inf", "nan", "Infinity"] { #expect(!summed.stdoutText.contains(bad), "\(summed.stdoutText)") }
+    }
+
+    @Test(arguments: tools.map(\.name))
+    func aHugeLineIsCappedAndMemoryStaysBounded(tool: String) throws {
+        let args = Self.tools.first { $0.name == tool }!.args
+        // 200 MB without a newline between two good records.
+        let run = try TestSupport.shell("""
+            { echo '\(Self.good1)'; head -c 200000000 /dev/zero | tr '\\0' x; echo; echo '\(Self.good2)'; } \
+              | /usr/bin/time -f 'maxrss %M' \(tool) \(args) >/dev/null
+            """)
+        #expect(run.status == 1)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("\(tool): stdin:2: line longer than") == true, "\(run.stderr)")
+        let rss = lines.compactMap { $0.hasPrefix("maxrss ") ? Int($0.dropFirst(7)) : nil }.first ?? .max
+        #expect(rss < 100_000, "peak RSS \(rss) KiB")
+    }
+}
