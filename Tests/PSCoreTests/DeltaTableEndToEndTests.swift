@@ -128,10 +128,10 @@ import Testing
     }
 
     @Test func aLivePipelineShowsEachRowWithinAnIntervalOfItsSnapshot() throws {
-        // psfilter joins this pipeline at merge: pssnap -i0.5 | psfilter ... | psdelta | pscsv.
+        // The design card: pssnap -i1 | psfilter 'pid==2610..' | psdelta | pscsv, at twice the pace.
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["3", "/bin/sh", "-c", "pssnap -i0.5 | psdelta | pscsv -f ts,pid,cpu"]
+        p.arguments = ["3", "/bin/sh", "-c", "pssnap -i0.5 | psfilter 'pid==1..' | psdelta | pscsv -f ts,pid,cpu"]
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = TestSupport.binDir.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         p.environment = env
