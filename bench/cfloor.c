@@ -71,6 +71,38 @@ static long slurp(const char *path)
     return (long)len;
 }
 
+/* From the stat line in buf: comm (first '(' to last ')', made JSON-safe), utime (field 14,
+ * ticks) and rss (field 24, pages). -1 if the line has no comm. */
+static int parse_stat(char *comm, size_t size, unsigned long long *utime, long long *rss)
+{
+    char *open_paren = strchr(buf, '(');
+    char *close_paren = strrchr(buf, ')');
+    if (!open_paren || !close_paren || close_paren < open_paren)
+        return -1;
+    size_t clen = (size_t)(close_paren - open_paren - 1);
+    if (clen >= size)
+        clen = size - 1;
+    memcpy(comm, open_paren + 1, clen);
+    comm[clen] = '\0';
+    for (char *c = comm; *c; c++)
+        if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    *utime = 0;
+    *rss = 0;
+    char *p = close_paren + 1;
+    for (int field = 3; field <= 24 && *p; field++) {
+        while (*p == ' ')
+            p++;
+        if (field == 14)
+            *utime = strtoull(p, NULL, 10);
+        else if (field == 24)
+            *rss = strtoll(p, NULL, 10);
+        while (*p && *p != ' ')
+            p++;
+    }
+    return 0;
+}
+
 static int isnumeric(const char *s)
 {
     if (!*s)
@@ -159,31 +191,10 @@ static void one_tick(int procfd, DIR *d, unsigned long long tick)
             drop(pid);
             continue;
         }
-        char *open_paren = strchr(buf, '(');
-        char *close_paren = strrchr(buf, ')');
-        if (!open_paren || !close_paren || close_paren < open_paren)
+        unsigned long long utime;
+        long long rss;
+        if (parse_stat(comm, sizeof comm, &utime, &rss) < 0)
             continue;
-        size_t clen = (size_t)(close_paren - open_paren - 1);
-        if (clen >= sizeof comm)
-            clen = sizeof comm - 1;
-        memcpy(comm, open_paren + 1, clen);
-        comm[clen] = '\0';
-        for (char *c = comm; *c; c++)
-            if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f)
-                *c = '?';
-        unsigned long long utime = 0;
-        long long rss = 0;
-        char *p = close_paren + 1;
-        for (int field = 3; field <= 24 && *p; field++) {
-            while (*p == ' ')
-                p++;
-            if (field == 14)
-                utime = strtoull(p, NULL, 10);
-            else if (field == 24)
-                rss = strtoll(p, NULL, 10);
-            while (*p && *p != ' ')
-                p++;
-        }
         if (k->status >= 0)
             (void)pread_whole(k->status);
         if (k->io >= 0)
@@ -277,33 +288,11 @@ int main(int argc, char **argv)
         long n = slurp(path);
         if (n <= 0)
             continue;
-        char *open_paren = strchr(buf, '(');
-        char *close_paren = strrchr(buf, ')');
-        if (!open_paren || !close_paren || close_paren < open_paren)
-            continue;
         long pid = strtol(buf, NULL, 10);
-        size_t clen = (size_t)(close_paren - open_paren - 1);
-        if (clen >= sizeof comm)
-            clen = sizeof comm - 1;
-        memcpy(comm, open_paren + 1, clen);
-        comm[clen] = '\0';
-        for (char *c = comm; *c; c++)
-            if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20 || *c == 0x7f)
-                *c = '?';
-        /* after ") " comes field 3 (state); utime is field 14, rss field 24 */
-        unsigned long long utime = 0;
-        long long rss = 0;
-        char *p = close_paren + 1;
-        for (int field = 3; field <= 24 && *p; field++) {
-            while (*p == ' ')
-                p++;
-            if (field == 14)
-                utime = strtoull(p, NULL, 10);
-            else if (field == 24)
-                rss = strtoll(p, NULL, 10);
-            while (*p && *p != ' ')
-                p++;
-        }
+        unsigned long long utime;
+        long long rss;
+        if (parse_stat(comm, sizeof comm, &utime, &rss) < 0)
+            continue;
 
         /* status and io: read, not parsed */
         snprintf(path, sizeof path, "%s/%s/status", proc, de->d_name);
