@@ -95,4 +95,23 @@ import Testing
         let rss = lines.compactMap { $0.hasPrefix("maxrss ") ? Int($0.dropFirst(7)) : nil }.first ?? .max
         #expect(rss < 100_000, "peak RSS \(rss) KiB")
     }
+
+    /// /dev/full: one message in the tool's voice, exit 1. A reader that goes away: silence, exit 0.
+    @Test(arguments: tools.map(\.name))
+    func writeErrorsAndClosedPipes(tool: String) throws {
+        let args = Self.tools.first { $0.name == tool }!.args
+        let records = String(repeating: Self.good1 + "\n" + Self.good2 + "\n", count: 20_000)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pstools-faults-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.ndjson")
+        try records.write(to: input, atomically: true, encoding: .utf8)
+        let full = try TestSupport.shell("\(tool) \(args) '\(input.path)' > /dev/full")
+        #expect(full.status == 1)
+        #expect(full.stderr == "\(tool): write error: No space left on device\n")
+        // The tool's own status, through bash's pipefail.
+        let closed = try TestSupport.shell("bash -c \"set -o pipefail; \(tool) \(args) '\(input.path)' | head -c 10 > /dev/null\"")
+        #expect(closed.status == 0)
+        #expect(closed.stderr == "")
+    }
 }
