@@ -135,6 +135,16 @@ import Testing
         #expect(run.lines.count == 1)
     }
 
+    /// A query that matches nothing writes nothing, so no write can fail: pssnap still notices
+    /// that its reader has gone, at its next tick, and ends quietly.
+    @Test func aSilentQueryStillEndsWhenItsReaderGoes() throws {
+        let start = Date()
+        let run = try TestSupport.shell("pssnap -i0.1 'comm==no-such-process-anywhere' | (sleep 0.3; exit 0)")
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        #expect(Date().timeIntervalSince(start) < 2)
+    }
+
     @Test func sigintLeavesOnlyWholeLines() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("pssnap-sigint-\(getpid()).ndjson")
         defer { try? FileManager.default.removeItem(at: out) }

@@ -141,6 +141,8 @@ public enum PSSnap {
             lastTs = snapshot.realtimeMs
             if let snapshotQuery { try snapshotQuery.write(snapshot, to: output) } else { try writer.write(snapshot, to: output) }
             try output.flush()
+            // A snapshot may write nothing (a query that matches nothing): EPIPE would never come.
+            if options.repeating && output.readerHasGone { throw OutputError(errno: .brokenPipe) }
             taken += 1
             while reported < reader.warnings.count {
                 let w = reader.warnings[reported]

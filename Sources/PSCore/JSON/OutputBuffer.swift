@@ -137,6 +137,15 @@ public final class OutputBuffer {
         }
     }
 
+    /// True when `fd` is a pipe or socket whose reader has gone (poll says POLLERR or POLLHUP).
+    /// A repeating tool that writes nothing for a while (a query nothing matches) asks this
+    /// between ticks, so `pssnap -i1 QUERY | head` still ends when head does.
+    public var readerHasGone: Bool {
+        guard fd >= 0 else { return false }
+        var p = pollfd(fd: fd, events: 0, revents: 0)
+        return poll(&p, 1, 0) == 1 && p.revents & Int16(POLLERR | POLLHUP) != 0
+    }
+
     /// Flushes when the buffer has grown past its threshold; call only at a record boundary.
     @inline(__always)
     public func flushIfFull() throws(OutputError) {

@@ -120,20 +120,29 @@ final class RegexMatcher {
     deinit {
         regfree(compiled)
         compiled.deallocate()
+        subject.deallocate()
     }
 
-    private static let empty: UnsafeMutablePointer<CChar> = {
-        let p = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
-        p.pointee = 0
-        return p
-    }()
+    /// The subject, NUL-terminated: REG_STARTEND bounds glibc's match, but a C library without
+    /// it, and AddressSanitizer's regexec interceptor, read up to a NUL. A copy costs far less
+    /// than the match.
+    private var subject = UnsafeMutablePointer<CChar>.allocate(capacity: 256)
+    private var subjectCapacity = 256
 
     /// True when the pattern matches anywhere in `bytes`.
     @inline(__always)
     func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.count >= subjectCapacity {
+            subject.deallocate()
+            subjectCapacity = bytes.count + 1
+            subject = .allocate(capacity: subjectCapacity)
+        }
+        if let base = bytes.baseAddress {
+            UnsafeMutableRawPointer(subject).copyMemory(from: base, byteCount: bytes.count)
+        }
+        subject[bytes.count] = 0
         var match = regmatch_t(rm_so: 0, rm_eo: regoff_t(bytes.count))
-        let start = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) } ?? UnsafePointer(RegexMatcher.empty)
-        return regexec(compiled, start, 1, &match, REG_STARTEND) == 0
+        return regexec(compiled, subject, 1, &match, REG_STARTEND) == 0
     }
 }
 
