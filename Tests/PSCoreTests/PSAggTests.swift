@@ -207,6 +207,19 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
         #expect(run.errors.first == message)
     }
 
+    /// `pssnap --threads`: one record per thread, each repeating its process's rss, threads and
+    /// fds. A process counts once and so do those; per-thread CPU and faults add up.
+    @Test func threadRecordsCountTheirProcessOnceAndSumOnlyPerThreadFigures() throws {
+        let input = [
+            recordLine([("ts", "1"), ("pid", "10"), ("tid", "10"), ("threads", "2"), ("utime", "1.5"), ("minflt", "7"), ("rss", "4096"), ("fds", "5")]),
+            recordLine([("ts", "1"), ("pid", "10"), ("tid", "11"), ("threads", "2"), ("utime", "2.25"), ("minflt", "3"), ("rss", "4096"), ("fds", "5")]),
+            recordLine([("ts", "1"), ("pid", "20"), ("tid", "20"), ("threads", "1"), ("utime", "1"), ("minflt", "1"), ("rss", "1024"), ("fds", "1")]),
+        ].joined()
+        let run = try runPSAgg(input)
+        #expect(run.status == 0)
+        #expect(run.output == "{\"ts\":1,\"count\":2,\"threads\":3,\"utime\":4.75,\"minflt\":11,\"rss\":5120,\"fds\":6}\n")
+    }
+
     @Test func aBadQueryExitsTwoWithACaretBeforeReadingInput() throws {
         let run = try runPSAgg(recordLine([("ts", "1"), ("rss", "1")]), ["-q", "pid=="])
         #expect(run.status == 2)

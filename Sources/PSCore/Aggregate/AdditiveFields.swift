@@ -8,6 +8,14 @@
 /// summed unless its name ends in `_rate` (a rate added by a later tool adds up like the others).
 public enum AdditiveFields {
     /// Numbers that identify, place or time a process: adding them up means nothing.
+    /// What a `--threads` record carries for its whole process (/proc/PID/task/TID/stat's vsize,
+    /// rss, num_threads and cutime/cstime, status's VmSwap, fd/, smaps_rollup, the sockets):
+    /// summed once per process. Everything else a thread record holds is the thread's own.
+    public static let processWide: Set<String> = [
+        "threads", "vsize", "rss", "swap", "fds", "pss", "uss", "pss_anon", "pss_file", "pss_shmem",
+        "tcp", "udp", "unix", "cutime", "cstime", "cutime_rate", "cstime_rate",
+    ]
+
     public static let notSummed: Set<String> = [
         "ts", "pid", "ppid", "pgid", "sid", "tid", "depth", "uid", "start", "age", "nice", "prio", "processor", "dt",
     ]

@@ -33,6 +33,11 @@ final class SnapshotAggregator {
     private var slotRanks: [Int] = []
     /// cpu, cpu_user, cpu_sys and `*_rate`: per-second figures over each record's own `dt`.
     private var slotIsRate: [Bool] = []
+    /// Fields a thread record (`pssnap --threads`) repeats for its whole process: summed once per
+    /// process, from its main thread's record (tid == pid), while per-thread figures (utime,
+    /// faults, switches, io) are summed over every thread.
+    private var slotIsProcessWide: [Bool] = []
+    private let tidKey = RecordKey("tid")
     private var slotOfName: [[UInt8]: Int] = [:]
     private var unknownRates = 0
     /// Slots in output order; rebuilt when a slot is added.
@@ -158,7 +163,11 @@ final class SnapshotAggregator {
         let sums = groups[g]
         let slots = slots(for: record.layout)
         if sums.slotCount < slotNames.count { sums.grow(to: slotNames.count) }
-        sums.count += 1
+        // A thread other than its process's main one: not another process, and not another copy
+        // of the process's memory, descriptors and sockets.
+        var otherThread = false
+        if let tid = record[tidKey]?.int64, let pid = record[pidKey]?.int64, tid != pid { otherThread = true }
+        if !otherThread { sums.count += 1 }
         // A member born since the previous snapshot has rates over its life (dt = its age), shorter
         // than the interval: it adds rate × dt / interval, its counters' rise spread over the
         // interval, so that the group's rate is the rise of all its counters over the interval.
@@ -169,6 +178,7 @@ final class SnapshotAggregator {
             if let interval, dt >= 0, dt < interval - 0.002 { weight = dt / interval }
         }
         for (index, slot) in slots {
+            if otherThread && slotIsProcessWide[slot] { continue }
             let value = record.value(at: index)
             guard value.kind == .number else { continue }
             if weight != 1 && slotIsRate[slot] {
@@ -249,6 +259,7 @@ final class SnapshotAggregator {
                 slotNames.append(o.bytes)
                 slotRanks.append(rank)
                 slotIsRate.append(text == "cpu" || text == "cpu_user" || text == "cpu_sys" || text.hasSuffix("_rate"))
+                slotIsProcessWide.append(AdditiveFields.processWide.contains(text))
                 slotOfName[name] = slot
                 outputOrder = slotRanks.indices.sorted { slotRanks[$0] < slotRanks[$1] }
                 result.append((i, slot))
