@@ -114,4 +114,23 @@ import Testing
         #expect(closed.status == 0)
         #expect(closed.stderr == "")
     }
+
+    /// Opening a FIFO operand blocks until its writer comes: what the earlier files gave is
+    /// written first (SPEC §3: output is never held back waiting for input).
+    @Test(arguments: tools.map(\.name))
+    func outputIsFlushedBeforeOpeningAFIFO(tool: String) throws {
+        let args = Self.tools.first { $0.name == tool }!.args
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pstools-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = dir.path
+        // psagg writes a snapshot's row when the next one starts: give it two snapshots.
+        let run = try TestSupport.shell("""
+            printf '%s\\n%s\\n' '\(Self.good1)' '\(Self.good2)' > '\(t)/a.ndjson'; mkfifo '\(t)/fifo'
+            \(tool) \(args) '\(t)/a.ndjson' '\(t)/fifo' > '\(t)/out' & p=$!
+            sleep 0.5; wc -l < '\(t)/out'; : > '\(t)/fifo'; wait $p
+            """)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect((Int(run.lines.first ?? "") ?? 0) >= 1, "\(run.stdoutText)")
+    }
 }

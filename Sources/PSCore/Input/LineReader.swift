@@ -109,7 +109,7 @@ public final class LineReader {
         while true {
             if fd < 0 {
                 guard nextInput < inputs.count else { return nil }
-                if let failure = openNext() { return .failure(failure) }
+                if let failure = try openNext() { return .failure(failure) }
             }
             if let newline = findNewline() {
                 let lineStart = start
@@ -210,7 +210,7 @@ public final class LineReader {
         capacity = newCapacity
     }
 
-    private func openNext() -> InputError? {
+    private func openNext() throws -> InputError? {
         let input = inputs[nextInput]
         nextInput += 1
         inputName = input.name
@@ -226,7 +226,10 @@ public final class LineReader {
             fd = descriptor
             ownsDescriptor = true
         case .path(let path):
-            // Blocking open, as cat does: a FIFO waits for its writer.
+            // Blocking open, as cat does: a FIFO waits for its writer, so what came before is
+            // flushed first (SPEC §3). A regular file's open never blocks: no stat for the rest.
+            var before = stat()
+            if stat(path, &before) == 0 && before.st_mode & S_IFMT != S_IFREG { try willBlock?() }
             let opened = SystemCall.retrying { open(path, O_RDONLY | O_CLOEXEC) }
             guard opened >= 0 else { return .cannotOpen(path, .current) }
             fd = opened
