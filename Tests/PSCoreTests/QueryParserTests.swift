@@ -132,3 +132,15 @@ import Testing
         _ = try Query("comm~'\(pattern)'")
     }
 }
+
+/// `.6` is a number, as pssnap's `-i.5` is; `-.5` and `.5K` too; a lone `.` or `.a` stays a word.
+@Suite struct QueryLeadingPointTests {
+    @Test func aNumberMayStartWithItsPoint() throws {
+        let parser = RecordParser()
+        let line = #"{"ts":1,"pid":1,"ppid":0,"utime":0.5,"rss":100,"comm":".","x":".a"}"#
+        let snapshot = [Array(line.utf8).withUnsafeBufferPointer { try! parser.parse($0).copy() }]
+        for (query, selected) in [("utime<.6", true), ("utime<-.5", false), ("rss<.5K", true), ("comm==.", true), ("x==.a", true)] {
+            #expect(try Query(query).select(snapshot) == [selected], "\(query)")
+        }
+    }
+}

@@ -119,15 +119,17 @@ struct QueryLexer {
         return QueryValue(text: text, quoted: false, number: number, integer: integer, start: start, end: position)
     }
 
-    /// `-?DIGITS(.DIGITS)?[KMGT]?` (binary suffixes: K = 1024): its value, and its exact integer
-    /// value when it has one that fits in Int64.
+    /// `-?DIGITS(.DIGITS)?[KMGT]?` or `-?.DIGITS[KMGT]?` (binary suffixes: K = 1024; `.5` as
+    /// pssnap's `-i.5` takes it): its value, and its exact integer value when it has one that
+    /// fits in Int64.
     static func number(_ t: [UInt8]) -> (Double?, Int64?) {
         var i = 0
         let negative = t.first == 0x2D
         if negative { i = 1 }
         let intStart = i
         while i < t.count && t[i] &- 0x30 <= 9 { i += 1 }
-        guard i > intStart else { return (nil, nil) }
+        let startsWithPoint = i == intStart && i + 1 < t.count && t[i] == 0x2E && t[i + 1] &- 0x30 <= 9
+        guard i > intStart || startsWithPoint else { return (nil, nil) }
         let intEnd = i
         var fracEnd = i
         if i < t.count && t[i] == 0x2E {
@@ -149,7 +151,7 @@ struct QueryLexer {
         }
         guard i == t.count else { return (nil, nil) }
         let scale = Double(1 << (10 * power))
-        let digits = String(decoding: t[intStart..<fracEnd], as: UTF8.self)
+        let digits = (intStart == intEnd ? "0" : "") + String(decoding: t[intStart..<fracEnd], as: UTF8.self)
         guard let magnitude = Double(digits) else { return (nil, nil) }
         let value = (negative ? -magnitude : magnitude) * scale
         var exact: Int64? = nil
