@@ -23,8 +23,7 @@ public enum PSAgg {
                        doc: "One row per top-most match (each root of the tree without \\fB\\-q\\fR), summing its whole subtree, keyed by its pid, start and comm."),
             OptionSpec("q", "query", value: "QUERY", help: "count only the records QUERY selects",
                        doc: "Count only the records \\fIQUERY\\fR selects (the query language of \\fBpsfilter\\fR(1)); a snapshot where nothing matched gives a row with count 0."),
-            OptionSpec(nil, "strict", help: "stop at the first bad line",
-                       doc: "Stop at the first bad input line (status 1) instead of reporting it and going on."),
+            .strict,
         ],
         operandCompletion: .file,
         examples: [
@@ -58,7 +57,7 @@ public enum PSAgg {
         if selector == nil, let text = args.value("query") { selector = try makeSelector(text) }
         let grouping: SnapshotAggregator.Grouping = byRoot ? .byRoot : field.map { .field($0) } ?? .all
         let aggregator = SnapshotAggregator(grouping: grouping, output: output)
-        let loop = StreamToolLoop(files: args.operands + (args.afterDoubleDash ?? []), strict: args.has("strict"),
+        let loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"),
                                   output: output, diagnostics: diagnostics)
         let tsKey = RecordKey("ts"), pidKey = RecordKey("pid")
 

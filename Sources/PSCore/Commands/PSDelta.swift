@@ -12,8 +12,7 @@ public enum PSDelta {
             "A line that is not a JSON object, or lacks an integer \\fBpid\\fR or a number \\fBts\\fR, \\fBstart\\fR or \\fBage\\fR, is reported as \\fITOOL\\fB: \\fIFILE\\fB:\\fILINE\\fB: \\fImessage\\fR and skipped; the exit status is then 1.",
         ],
         options: [
-            OptionSpec(nil, "strict", help: "stop at the first bad line",
-                       doc: "Stop at the first bad line (after reporting it), with status 1. By default a bad line is reported and skipped, and the run goes on."),
+            .strict,
         ],
         operandCompletion: .file,
         examples: [

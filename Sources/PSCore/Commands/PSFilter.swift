@@ -10,8 +10,7 @@ public enum PSFilter {
             "A line that is not a JSON object is reported as \\fIFILE\\fB:\\fILINE\\fB:\\fICOL\\fR and skipped, and the exit status is then 1; so is a record without a numeric \\fBts\\fR, \\fBpid\\fR and \\fBppid\\fR when the query has a tree operator. A query that cannot be parsed is reported with a caret under the problem, before any input is read, with exit status 2.",
         ],
         options: [
-            OptionSpec(nil, "strict", help: "stop at the first bad line",
-                       doc: "Stop at the first bad line (exit status 1) instead of reporting it and going on."),
+            .strict,
         ],
         operandCompletion: .file,
         examples: [

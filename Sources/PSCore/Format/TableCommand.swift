@@ -19,8 +19,7 @@ public enum TableCommand {
             OptionSpec("a", "append", value: "FILE", help: "append to FILE, with a header only if FILE is empty",
                        doc: "Append the rows to \\fIFILE\\fR (created if missing) instead of writing them to standard output, and write the header only when \\fIFILE\\fR is empty: a cron job can run \\fBpssnap \\-n1 | \(tool) \\-f ts,pid,rss \\-a log\\fR every minute and the file keeps one header. If \\fIFILE\\fR already starts with a different header, \(tool) appends nothing and exits with status 1, rather than mix two tables in one file.",
                        completion: .file),
-            OptionSpec(nil, "strict", help: "stop at the first bad line",
-                       doc: "Stop at the first bad line (after reporting it), with status 1. By default a bad line is reported and skipped, and the run goes on."),
+            .strict,
         ]
     }
 
