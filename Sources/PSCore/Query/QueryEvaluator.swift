@@ -330,19 +330,9 @@ indirect enum QueryPlan {
             return x
         case .tree(let a, let descendants, let ancestors, _):
             let matches = a.evaluate(records, partial: partial, tree: tree)
-            var result = matches
-            if descendants {
-                for i in tree.order {
-                    let p = tree.parentIndex[i]
-                    if p >= 0 { result[i] = max(result[i], result[p]) }
-                }
-            }
+            var result = descendants ? tree.maxDownward(matches) : matches
             if ancestors {
-                var up = matches
-                for i in tree.order.reversed() {
-                    let p = tree.parentIndex[i]
-                    if p >= 0 { up[p] = max(up[p], up[i]) }
-                }
+                let up = tree.maxUpward(matches)
                 for i in result.indices { result[i] = max(result[i], up[i]) }
             }
             return result

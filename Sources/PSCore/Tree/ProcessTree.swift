@@ -66,23 +66,35 @@ public struct ProcessTree {
 
     public func children(of i: Int) -> ArraySlice<Int> { childList[childStart[i]..<childStart[i + 1]] }
 
-    /// Marks every index that matches or descends from a match (`X..`).
-    public func markDescendants(of matches: [Bool]) -> [Bool] {
-        var marked = [Bool](repeating: false, count: matches.count)
+    /// Each index's value raised to the largest of its ancestors' (`X..`: a match and all its
+    /// descendants). Over ordered truth values, so the query's three-valued logic uses it too.
+    public func maxDownward<T: Comparable>(_ values: [T]) -> [T] {
+        var result = values
         for i in order {
             let p = parentIndex[i]
-            marked[i] = matches[i] || (p >= 0 && marked[p])
+            if p >= 0 { result[i] = max(result[i], result[p]) }
         }
-        return marked
+        return result
+    }
+
+    /// Each index's value raised to the largest of its descendants' (`..X`: a match and all its
+    /// ancestors).
+    public func maxUpward<T: Comparable>(_ values: [T]) -> [T] {
+        var result = values
+        for i in order.reversed() {
+            let p = parentIndex[i]
+            if p >= 0 { result[p] = max(result[p], result[i]) }
+        }
+        return result
+    }
+
+    /// Marks every index that matches or descends from a match (`X..`).
+    public func markDescendants(of matches: [Bool]) -> [Bool] {
+        maxDownward(matches.map { $0 ? 1 as UInt8 : 0 }).map { $0 != 0 }
     }
 
     /// Marks every index that matches or is an ancestor of a match (`..X`).
     public func markAncestors(of matches: [Bool]) -> [Bool] {
-        var marked = matches
-        for i in order.reversed() where marked[i] {
-            let p = parentIndex[i]
-            if p >= 0 { marked[p] = true }
-        }
-        return marked
+        maxUpward(matches.map { $0 ? 1 as UInt8 : 0 }).map { $0 != 0 }
     }
 }
