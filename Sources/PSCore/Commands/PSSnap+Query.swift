@@ -52,7 +52,7 @@ final class SnapshotQuery {
             let isFull = full(i)
             (isFull ? fullWriter : statWriter).write(tasks[i].sample, depth: depth, realtimeMs: realtimeMs, boottimeMs: boottimeMs, to: scratch)
             // The writer's own output always parses; drop the newline.
-            let record = scratch.bytes.withUnsafeBufferPointer { b in
+            let record = scratch.withBufferedBytes { b in
                 try! parser.parse(UnsafeBufferPointer(rebasing: b[0..<(b.count - 1)])).copy()
             }
             records.append(record)

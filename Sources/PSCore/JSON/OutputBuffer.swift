@@ -30,8 +30,13 @@ public final class OutputBuffer {
 
     deinit { base.deallocate() }
 
-    /// What is buffered and not yet flushed.
+    /// What is buffered and not yet flushed, copied out (tests, one-off renderings).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// What is buffered and not yet flushed, in place: valid only inside `body`, no copy.
+    public func withBufferedBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
 
     @inline(never)
     private func grow(toHold extra: Int) {
