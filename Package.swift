@@ -3,7 +3,8 @@ import PackageDescription
 
 // Release binaries for a server: swift build -c release --static-swift-stdlib
 // (glibc is the only thing they need on the target machine).
-let tools = ["pssnap", "psfilter", "psagg", "psdelta", "pscsv", "pstsv"]
+let tools = ["pssnap", "psfilter", "psagg", "psdelta", "pscsv", "pstsv",
+             "psplot", "pstrend", "psexport", "pslabel", "pssql", "psview", "pstools"]
 
 // Release builds skip the runtime exclusivity checks (debug builds and the tests keep them):
 // measured at a quarter of pssnap's user-space instructions, all in OutputBuffer and reader state.

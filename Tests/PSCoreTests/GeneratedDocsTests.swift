@@ -33,19 +33,19 @@ import Testing
         }
     }
 
-    /// README's field reference is FieldReference rendered as Markdown, between two markers.
-    @Test func readmeFieldTableMatchesTheFieldReference() throws {
+    /// README's field reference is FieldTable rendered as Markdown, between two markers.
+    @Test func readmeFieldTableMatchesTheFieldTable() throws {
         let url = packageRoot.appendingPathComponent("README.md")
         let readme = try String(contentsOf: url, encoding: .utf8)
-        let begin = "<!-- fields:begin (generated from FieldReference) -->\n", end = "<!-- fields:end -->"
+        let begin = "<!-- fields:begin (generated from FieldTable) -->\n", end = "<!-- fields:end -->"
         let start = try #require(readme.range(of: begin), "README.md lacks the fields:begin marker")
         let stop = try #require(readme.range(of: end, range: start.upperBound..<readme.endIndex))
         let current = String(readme[start.upperBound..<stop.lowerBound])
         if ProcessInfo.processInfo.environment["PSTOOLS_UPDATE_GENERATED"] == "1" {
-            try (String(readme[..<start.upperBound]) + FieldReference.markdown + String(readme[stop.lowerBound...]))
+            try (String(readme[..<start.upperBound]) + FieldTable.markdown + String(readme[stop.lowerBound...]))
                 .write(to: url, atomically: true, encoding: .utf8)
-        } else if current != FieldReference.markdown {
-            Issue.record("README.md's field table is stale (\(firstDifference(current, FieldReference.markdown))); regenerate it with: \(Self.regenerate)")
+        } else if current != FieldTable.markdown {
+            Issue.record("README.md's field table is stale (\(firstDifference(current, FieldTable.markdown))); regenerate it with: \(Self.regenerate)")
         }
     }
 

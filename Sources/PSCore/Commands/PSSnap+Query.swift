@@ -25,7 +25,7 @@ final class SnapshotQuery {
     /// `ts`, `age` (the snapshot's clocks) and `rss` (which may come from another file than stat).
     static func deferredFields(groups: FieldGroups) -> Set<String> {
         var fields: Set<String> = ["ts", "age", "rss"]
-        for f in FieldReference.pssnapFields {
+        for f in FieldTable.pssnap {
             guard let g = FieldGroups.named.first(where: { $0.name == f.group })?.group, g != .stat else { continue }
             if groups.contains(g) { fields.insert(f.name) }
         }

@@ -42,7 +42,7 @@ public enum PSSnap {
             ("pssnap -i1 'user==postgres && rss>500M'", "every second, postgres's processes over 500 MiB"),
             ("pssnap -T -f stat | jq -r 'select(.pid == 1234) | [.tid, .comm, .utime] | @tsv'", "the threads of one process"),
         ],
-        extraSections: [("FIELDS", FieldReference.roff)],
+        extraSections: [("FIELDS", FieldTable.roff)],
         seeAlso: ["psfilter(1)", "pstools-query(7)", "jq(1)", "ps(1)", "proc(5)"]
     )
 

@@ -167,12 +167,6 @@ struct QueryParser {
 
 /// What the query language knows about field names.
 public enum QueryFields {
-    /// psdelta's added fields that are numbers (besides every `<counter>_rate`).
-    static let deltaNumbers: Set<String> = ["dt", "cpu", "cpu_user", "cpu_sys"]
-    static let pssnapNumbers: Set<String> = Set(FieldReference.pssnapFields.filter { $0.kind == .number }.map(\.name))
-
-    /// True for pssnap's and psdelta's numeric fields: comparing them with a word is an error.
-    public static func isNumeric(_ name: String) -> Bool {
-        pssnapNumbers.contains(name) || deltaNumbers.contains(name) || name.hasSuffix("_rate")
-    }
+    /// True for the numeric fields the tools write (and any `*_rate`): comparing them with a word is an error.
+    public static func isNumeric(_ name: String) -> Bool { FieldTable.isNumeric(name) }
 }

@@ -5,9 +5,7 @@ import Glibc
 /// What pscsv and pstsv share: their options and their run. Each tool is this with its dialect.
 public enum TableCommand {
     /// Field names the shells offer for -f: pssnap's and psdelta's.
-    static let fieldNames: [String] = FieldReference.pssnapFields.map(\.name)
-        + ["dt", "cpu", "cpu_user", "cpu_sys"]
-        + DeltaTracker.counterNames.filter { $0 != "utime" && $0 != "stime" }.map { $0 + "_rate" }
+    static let fieldNames: [String] = FieldTable.names
 
     static func options(_ tool: String) -> [OptionSpec] {
         [

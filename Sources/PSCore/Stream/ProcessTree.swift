@@ -97,4 +97,43 @@ public struct ProcessTree {
     public func markAncestors(of matches: [Bool]) -> [Bool] {
         maxUpward(matches.map { $0 ? 1 as UInt8 : 0 }).map { $0 != 0 }
     }
+
+    /// The indices of `roots` and all their descendants, in preorder.
+    public func subtree(of roots: [Int]) -> [Int] {
+        var marked = [Bool](repeating: false, count: depth.count)
+        for r in roots where r >= 0 && r < marked.count { marked[r] = true }
+        return markDescendants(of: marked).enumerated().filter(\.element).map(\.offset).sorted { rank[$0] < rank[$1] }
+    }
+
+    /// The selected indices that have no selected ancestor, in preorder (psagg --by-root's rows).
+    public func topmostSelected(_ selected: [Bool]) -> [Int] {
+        order.filter { i in
+            guard selected[i] else { return false }
+            var p = parentIndex[i]
+            while p >= 0 {
+                if selected[p] { return false }
+                p = parentIndex[p]
+            }
+            return true
+        }
+    }
+
+    /// For each index, its topmost selected ancestor-or-self; -1 when neither it nor any
+    /// ancestor is selected (the subtree sums of psagg --by-root go to that index).
+    public func topmostSelectedAncestor(_ selected: [Bool]) -> [Int] {
+        var top = [Int](repeating: -1, count: depth.count)
+        for i in order {
+            let p = parentIndex[i]
+            let inherited = p >= 0 ? top[p] : -1
+            top[i] = inherited >= 0 ? inherited : (selected[i] ? i : -1)
+        }
+        return top
+    }
+
+    /// Position of each index in preorder.
+    private var rank: [Int] {
+        var r = [Int](repeating: 0, count: order.count)
+        for (position, i) in order.enumerated() { r[i] = position }
+        return r
+    }
 }

@@ -13,13 +13,13 @@
 ///   Any other first sight adds nothing.
 /// - A counter that went down, or is null or absent in either observation, rates `null`;
 ///   `dt` ≤ 0 makes every rate `null`.
-/// - Counters are FieldReference's `isCounter` fields, so a counter pssnap gains later is rated
+/// - Counters are FieldTable's counter-kind fields, so a counter pssnap gains later is rated
 ///   with no change here; `utime` and `stime` give `cpu_user` and `cpu_sys`, not rates.
 /// - A record that already has a `dt` (psdelta run twice) is written unchanged: psdelta is
 ///   idempotent and never writes a key twice.
 public final class DeltaTracker {
-    /// The counters, by slot: FieldReference's order.
-    public static let counterNames: [String] = FieldReference.pssnapFields.filter(\.isCounter).map(\.name)
+    /// The counters, by slot: FieldTable's order.
+    public static let counterNames: [String] = FieldTable.counters.map(\.name)
     static let utimeSlot = counterNames.firstIndex(of: "utime")!
     static let stimeSlot = counterNames.firstIndex(of: "stime")!
     /// `start` counts in clock ticks (1/100 s), rounded down: a process born up to a tick after a

@@ -1,0 +1,114 @@
+/// A process is `(pid, start)`: pids are reused, start times are not. With `pssnap --threads`
+/// the thread id is part of it too. Every tool that relates records across snapshots keys on this.
+public struct ProcessIdentity: Hashable, Sendable {
+    public var pid: Int32
+    /// The thread id of a `--threads` record; `pid` for a process record.
+    public var tid: Int32
+    /// `start` in milliseconds since the epoch (pssnap writes it with 3 decimals).
+    public var startMs: Int64
+
+    public init(pid: Int32, tid: Int32? = nil, startMs: Int64) {
+        self.pid = pid
+        self.tid = tid ?? pid
+        self.startMs = startMs
+    }
+}
+
+/// Reads the identity fields of records, with one rule for every tool: `pid`, `ppid` and `tid`
+/// are integers in 0...Int32.max (Linux's pid_max is at most 2^22); anything else is a bad
+/// record, reported with its position, never silently another pid.
+public final class IdentityReader {
+    let pidKey = RecordKey("pid"), ppidKey = RecordKey("ppid"), tidKey = RecordKey("tid")
+    let startKey = RecordKey("start"), ageKey = RecordKey("age")
+
+    public init() {}
+
+    /// A pid-like field: nil when absent or null; a problem message when present but not a pid.
+    public enum PidValue {
+        case absent
+        case pid(Int32)
+        case invalid(String)
+    }
+
+    /// The pid-like field `key` of `record`.
+    public func pidValue(_ record: Record, _ key: RecordKey) -> PidValue {
+        guard let v = record[key], !v.isNull else { return .absent }
+        if let n = v.int64, n >= 0, n <= Int64(Int32.max) { return .pid(Int32(n)) }
+        let text = String(decoding: v.raw.prefix(40), as: UTF8.self)
+        return .invalid("'\(key.nameString)' must be an integer from 0 to \(Int32.max), not \(text)")
+    }
+
+    /// The record's pid: nil with a message when it is missing or out of range.
+    public func pid(_ record: Record) -> Result<Int32, IdentityProblem> {
+        switch pidValue(record, pidKey) {
+        case .pid(let p): return .success(p)
+        case .absent: return .failure(IdentityProblem("missing integer field 'pid'"))
+        case .invalid(let m): return .failure(IdentityProblem(m))
+        }
+    }
+
+    /// The record's ppid: 0 when absent or null (a root), a problem when out of range.
+    public func ppid(_ record: Record) -> Result<Int32, IdentityProblem> {
+        switch pidValue(record, ppidKey) {
+        case .pid(let p): return .success(p)
+        case .absent: return .success(0)
+        case .invalid(let m): return .failure(IdentityProblem(m))
+        }
+    }
+
+    /// `(pid, start[, tid])`; a problem when pid or start is missing or out of range.
+    public func identity(_ record: Record) -> Result<ProcessIdentity, IdentityProblem> {
+        let pid: Int32
+        switch self.pid(record) {
+        case .success(let p): pid = p
+        case .failure(let e): return .failure(e)
+        }
+        var tid: Int32? = nil
+        switch pidValue(record, tidKey) {
+        case .pid(let t): tid = t
+        case .absent: break
+        case .invalid(let m): return .failure(IdentityProblem(m))
+        }
+        guard let start = record[startKey]?.double, let startMs = SnapshotClock.milliseconds(start) else {
+            return .failure(IdentityProblem(record[startKey] == nil ? "missing number field 'start'" : "'start' must be a number of epoch seconds"))
+        }
+        return .success(ProcessIdentity(pid: pid, tid: tid, startMs: startMs))
+    }
+
+    /// `start + age` in ms: boot time plus the monotonic clock when the record was read.
+    public func clockMs(_ record: Record) -> Int64? {
+        guard let start = record[startKey]?.double, let age = record[ageKey]?.double,
+              let s = SnapshotClock.milliseconds(start), let a = SnapshotClock.milliseconds(age) else { return nil }
+        return s.addingReportingOverflow(a).overflow ? nil : s + a
+    }
+}
+
+/// Why a record has no usable identity: the tool reports it with the record's position.
+public struct IdentityProblem: Error, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// A snapshot's clock: `start + age` of its records, boot time plus the monotonic clock (the same
+/// for every record of a snapshot, to the tick). It says whether a process first seen now was
+/// born since the previous snapshot, with one rule for psdelta and psagg.
+public enum SnapshotClock {
+    /// `start` counts in clock ticks (1/100 s), rounded down: a process born up to a tick after a
+    /// snapshot can show a start up to 10 ms before it. So "born since" allows one tick.
+    public static let startResolutionMs: Int64 = 10
+
+    /// True when a process that started at `startMs` was born after the snapshot whose clock was
+    /// `previousClockMs` (less one tick of slack).
+    @inline(__always)
+    public static func bornSince(startMs: Int64, previousClockMs: Int64) -> Bool {
+        startMs &+ startResolutionMs > previousClockMs
+    }
+
+    /// Seconds to whole milliseconds (rounded), nil when out of range or not finite.
+    @inline(__always)
+    public static func milliseconds(_ seconds: Double) -> Int64? {
+        let ms = (seconds * 1000).rounded()
+        guard ms.isFinite, ms > -9.2e18, ms < 9.2e18 else { return nil }
+        return Int64(ms)
+    }
+}

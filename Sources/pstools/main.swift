@@ -1,0 +1,3 @@
+import PSCore
+
+MultiCall.main()
