@@ -86,6 +86,12 @@ final class SnapshotAggregator {
     private var previousMemberIndex: [MemberKey: Int] = [:]
     private var previousGroupIndex: [GroupKey: Int] = [:]
     private var previousClock: Double? = nil
+    /// Each group's cpu_reaped shortfall of the previous snapshot (seconds, ≤ 0), carried into
+    /// this one. A child reaped between the reading of its parent's stat and its own vanishes
+    /// while the parent's cutime is still stale: the snapshot's difference is negative, and the
+    /// child's time shows in the parent's cutime one snapshot later. Flooring at 0 would count
+    /// it twice; carrying the shortfall cancels it.
+    private var reapedShortfall: [GroupKey: Double] = [:]
 
     init(grouping: Grouping, output: OutputBuffer) {
         self.grouping = grouping
@@ -325,20 +331,32 @@ final class SnapshotAggregator {
         for g in 0..<groupCount where groups[g].previousOrdinal >= 0 {
             groups[g].vanishedTime = vanished[groups[g].previousOrdinal] ?? 0
         }
+        var shortfall: [GroupKey: Double] = [:]
+        for g in 0..<groupCount {
+            let own = groups[g].childTimeRise - groups[g].vanishedTime
+            groups[g].carriedShortfall = reapedShortfall[groups[g].key] ?? 0
+            if own < 0 { shortfall[groups[g].key] = own }
+        }
+        reapedShortfall = shortfall
     }
 
     /// Percent of one CPU; nil on the first snapshot or without an interval.
     private func reapedPercent(_ sums: GroupSums) -> Double? {
         guard hasPrevious else { return nil }
         guard let dt = interval ?? sums.maxDt, dt > 0 else { return nil }
-        return Self.reapedPercent(childTimeRise: sums.childTimeRise, vanishedTime: sums.vanishedTime, interval: dt)
+        return Self.reapedPercent(childTimeRise: sums.childTimeRise, vanishedTime: sums.vanishedTime,
+                                  carriedShortfall: sums.carriedShortfall, interval: dt)
     }
 
-    /// SPEC §2: the rise of the surviving members' cutime+cstime, less the last observed
-    /// utime+stime+cutime+cstime of the members that vanished, floored at 0, over the interval,
-    /// in percent of one CPU.
-    static func reapedPercent(childTimeRise: Double, vanishedTime: Double, interval: Double) -> Double {
-        max(0, childTimeRise - vanishedTime) / interval * 100
+    /// The rise of the surviving members' cutime+cstime, less the last observed
+    /// utime+stime+cutime+cstime of the members that vanished, plus the previous snapshot's
+    /// shortfall (≤ 0), floored at 0, over the interval, in percent of one CPU. The shortfall is
+    /// carried one snapshot only: the stale cutime it stands for is always fresh by then, and a
+    /// member reaped outside the group (an orphan adopted by a subreaper) cannot hold the
+    /// group's figure down for longer.
+    static func reapedPercent(childTimeRise: Double, vanishedTime: Double, carriedShortfall: Double = 0,
+                              interval: Double) -> Double {
+        max(0, childTimeRise - vanishedTime + carriedShortfall) / interval * 100
     }
 
     private static let null: [UInt8] = Array("null".utf8)
