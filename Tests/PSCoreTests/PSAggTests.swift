@@ -194,7 +194,7 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
     @Test func byRootNeedsAPid() throws {
         let run = try runPSAgg(recordLine([("ts", "1"), ("rss", "1")]), ["--by-root"])
         #expect(run.status == 1)
-        #expect(run.errors == ["FILE:1: missing number field 'pid'"])
+        #expect(run.errors == ["FILE:1: missing field 'pid'"])
     }
 
     @Test(arguments: [

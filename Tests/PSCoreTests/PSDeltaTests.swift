@@ -47,6 +47,7 @@ import Testing
             {"ts":102,"pid":30,"start":101,"age":1,"utime":0.5,"stime":0.25,"rchar":300}
             {"ts":102,"pid":40,"start":99.99,"age":2.01,"utime":1,"stime":0,"rchar":5}
             {"ts":102,"pid":50,"start":99.995,"age":2.005,"utime":1,"stime":0,"rchar":5}
+            {"ts":102,"pid":41,"start":99.98,"age":2.02,"utime":1,"stime":0,"rchar":5}
 
             """
         let out = try lines(input)
@@ -54,8 +55,11 @@ import Testing
         #expect(out[1] == #"{"ts":100,"pid":20,"start":99.99,"age":0.01,"utime":0,"stime":0,"rchar":0,"dt":null,"cpu":null,"cpu_user":null,"cpu_sys":null,"rchar_rate":null}"#)
         // The previous snapshot's start + age is 100: pid 30 (start 101) was born since, over its age of 1 s.
         #expect(out[3] == #"{"ts":102,"pid":30,"start":101,"age":1,"utime":0.5,"stime":0.25,"rchar":300,"dt":1,"cpu":75,"cpu_user":50,"cpu_sys":25,"rchar_rate":300}"#)
-        // pid 40 started before that snapshot, which did not show it: no past to measure from.
-        #expect(out[4] == #"{"ts":102,"pid":40,"start":99.99,"age":2.01,"utime":1,"stime":0,"rchar":5,"dt":null,"cpu":null,"cpu_user":null,"cpu_sys":null,"rchar_rate":null}"#)
+        // pid 40's start tick (99.99 to 100) ends as that snapshot was taken, which did not show
+        // it: born since when in doubt, measured from its birth (true rates over its whole life).
+        #expect(out[4].hasSuffix(#""dt":2.01,"cpu":49.75,"cpu_user":49.75,"cpu_sys":0,"rchar_rate":2.488}"#))
+        // pid 41 started a tick before that: it was alive then, with no past to measure from.
+        #expect(out[6] == #"{"ts":102,"pid":41,"start":99.98,"age":2.02,"utime":1,"stime":0,"rchar":5,"dt":null,"cpu":null,"cpu_user":null,"cpu_sys":null,"rchar_rate":null}"#)
         // start is rounded down to a 10 ms tick: less than one tick before the snapshot is born since.
         #expect(out[5].hasSuffix(#""dt":2.005,"cpu":49.88,"cpu_user":49.88,"cpu_sys":0,"rchar_rate":2.494}"#))
     }

@@ -98,11 +98,13 @@ public enum SnapshotClock {
     /// snapshot can show a start up to 10 ms before it. So "born since" allows one tick.
     public static let startResolutionMs: Int64 = 10
 
-    /// True when a process that started at `startMs` was born after the snapshot whose clock was
-    /// `previousClockMs` (less one tick of slack).
+    /// True when a process that started at `startMs`, and was not in the previous snapshot, was
+    /// born after it (its clock was `previousClockMs`): its start tick ends at or after that
+    /// clock. (Taken for born since when in doubt: its rates then cover its whole life, which is
+    /// still the truth, only over a longer dt.)
     @inline(__always)
     public static func bornSince(startMs: Int64, previousClockMs: Int64) -> Bool {
-        startMs &+ startResolutionMs > previousClockMs
+        startMs &+ startResolutionMs >= previousClockMs
     }
 
     /// Seconds to whole milliseconds (rounded), nil when out of range or not finite.

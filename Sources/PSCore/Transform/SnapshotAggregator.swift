@@ -20,6 +20,7 @@ final class SnapshotAggregator {
 
     private let tsKey = RecordKey("ts"), hostKey = RecordKey("host")
     private let pidKey = RecordKey("pid"), startKey = RecordKey("start"), ageKey = RecordKey("age")
+    private let identities = IdentityReader()
     private let commKey = RecordKey("comm"), processorKey = RecordKey("processor"), dtKey = RecordKey("dt")
     private let utimeKey = RecordKey("utime"), stimeKey = RecordKey("stime")
     private let cutimeKey = RecordKey("cutime"), cstimeKey = RecordKey("cstime")
@@ -144,7 +145,7 @@ final class SnapshotAggregator {
 
     /// The group of a `--by-root` subtree whose root is `root` (made when new).
     func rootGroup(for root: Record) -> Int {
-        let pid = root[pidKey]?.int64 ?? 0
+        let pid = Int64(root[pidKey]?.int64 ?? 0)
         let start = root[startKey]?.double ?? 0
         let key = GroupKey.root(pid, (start + 0).bitPattern)
         if let g = groupIndex[key] { return g }
@@ -203,9 +204,9 @@ final class SnapshotAggregator {
     func track(_ record: Record, group g: Int) {
         // Every record, selected or not, says which fields the rows have (so a row of count 0 has them).
         _ = slots(for: record.layout)
-        guard let pid = record[pidKey]?.int64, let start = record[startKey]?.double else { return }
+        guard case .success(let identity) = identities.identity(record) else { return }
         if clock == nil { noteClock(record) }
-        let key = MemberKey(pid: pid, start: (start + 0).bitPattern)
+        let key = MemberKey(pid: identity.pid, startMs: identity.startMs)
         var total = Double.nan, children = Double.nan
         if let u = record[utimeKey]?.double, let s = record[stimeKey]?.double,
            let cu = record[cutimeKey]?.double, let cs = record[cstimeKey]?.double {
@@ -309,12 +310,10 @@ final class SnapshotAggregator {
         for g in 0..<groupCount { groups[g].previousOrdinal = previousGroupIndex[groups[g].key] ?? -1 }
         for m in members where m.group >= 0 && !m.children.isNaN {
             guard let p = previousMemberIndex[m.key] else {
-                // Born since the previous snapshot: its children's times were 0 at its birth, so all
-                // of them rose in the interval. SPEC §1's test is start > the previous start+age, but
-                // /proc gives start to the clock tick (floored, 10 ms), so a process born in the tick
-                // of the previous snapshot fails it; one absent from that (whole) snapshot is allowed
-                // one tick, plus a millisecond for the rounding of age.
-                if let before = previousClock, Double(bitPattern: m.key.start) > before - Self.startSlack {
+                // Born since the previous snapshot (SnapshotClock's rule, as psdelta's): its
+                // children's times were 0 at its birth, so all of them rose in the interval.
+                if let before = previousClock, let beforeMs = SnapshotClock.milliseconds(before),
+                   SnapshotClock.bornSince(startMs: m.key.startMs, previousClockMs: beforeMs) {
                     groups[m.group].childTimeRise += m.children
                 }
                 continue
@@ -360,8 +359,6 @@ final class SnapshotAggregator {
     }
 
     private static let null: [UInt8] = Array("null".utf8)
-    /// One clock tick (sysconf(_SC_CLK_TCK) is 100 on Linux) and a millisecond.
-    static let startSlack = 0.011
 
     private func writeHead() {
         output.append("{\"ts\":")
