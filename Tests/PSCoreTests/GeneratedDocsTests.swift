@@ -7,7 +7,7 @@ import Testing
 ///
 /// Regenerate with: PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs
 @Suite struct GeneratedDocsTests {
-    static let tools = allToolSpecs.map(\.name)
+    static let tools = (allToolSpecs + [MultiCall.spec]).map(\.name)
     static let regenerate = "PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs"
 
     @Test(arguments: tools)
@@ -53,7 +53,7 @@ import Testing
     /// are considered, so a hand-written page is never touched.
     @Test func everyGeneratedFileBelongsToATool() throws {
         let update = ProcessInfo.processInfo.environment["PSTOOLS_UPDATE_GENERATED"] == "1"
-        let expected = Set(allToolSpecs.flatMap { generatedFiles($0).map(\.path) })
+        let expected = Set((allToolSpecs + [MultiCall.spec]).flatMap { generatedFiles($0).map(\.path) })
         for directory in ["man", "completions"] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent(directory).path)) ?? []
             for name in names.sorted() where !expected.contains("\(directory)/\(name)") {
@@ -227,7 +227,7 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 private func spec(_ tool: String) throws -> ToolSpec {
-    try #require(allToolSpecs.first { $0.name == tool })
+    try #require((allToolSpecs + [MultiCall.spec]).first { $0.name == tool })
 }
 
 /// The files generated for a tool, by path from the package root.
@@ -304,5 +304,42 @@ private func run(_ name: String, _ arguments: [String], input: String, fileName:
         return RunResult(status: process.terminationStatus,
                          stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
                          stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+    }
+}
+
+/// `pstools --install` carries the hand-written man pages in the binary: the Swift file that holds
+/// them is generated from man/*.7 and must match.
+@Suite struct HandWrittenPagesTests {
+    static let pages = ["pstools.7", "pstools-query.7"]
+
+    static func render() throws -> String {
+        var s = """
+            // Generated from man/*.7 by HandWrittenPagesTests (PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs).
+            // Do not edit: edit the page and regenerate. `pstools --install` writes these pages.
+
+            enum HandWrittenPages {
+                static let all: [(name: String, text: String)] = [
+
+            """
+        for page in pages {
+            let text = try String(contentsOf: packageRoot.appendingPathComponent("man/\(page)"), encoding: .utf8)
+            s += "        (\"\(page)\", ##\"\"\"\n\(text)\"\"\"##),\n"
+        }
+        s += "    ]\n}\n"
+        return s
+    }
+
+    @Test func theBinaryCarriesTheCurrentPages() throws {
+        let url = packageRoot.appendingPathComponent("Sources/PSCore/CLI/HandWrittenPages.swift")
+        let generated = try Self.render()
+        if ProcessInfo.processInfo.environment["PSTOOLS_UPDATE_GENERATED"] == "1" {
+            try generated.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let committed = try String(contentsOf: url, encoding: .utf8)
+        #expect(committed == generated, "Sources/PSCore/CLI/HandWrittenPages.swift is stale; regenerate it with: PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs")
+        for page in HandWrittenPages.all {
+            #expect(try String(contentsOf: packageRoot.appendingPathComponent("man/\(page.name)"), encoding: .utf8) == page.text + "\n")
+        }
     }
 }

@@ -89,7 +89,7 @@ public enum PSSnap {
         var repeating: Bool { interval != nil && count != 1 }
     }
 
-    public static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics,
+    static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics,
                            environment: SystemEnvironment = SystemEnvironment(),
                            faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil) throws -> Int32 {
         let options = try Options(args)
