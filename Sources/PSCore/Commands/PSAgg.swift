@@ -59,6 +59,7 @@ public enum PSAgg {
         let aggregator = SnapshotAggregator(grouping: grouping, output: output)
         let loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"),
                                   output: output, diagnostics: diagnostics)
+        loop.checkFields((field.map { [$0] } ?? []) + ((selector as? Query)?.ast.fieldsInOrder ?? []))
         let tsKey = RecordKey("ts"), identities = IdentityReader()
 
         if selector == nil && !byRoot {

@@ -34,6 +34,7 @@ public enum PSFilter {
         let query = try Query(text)
         let loop = StreamToolLoop(files: Array(operands.dropFirst()), strict: args.has("strict"),
                                   output: output, diagnostics: diagnostics)
+        loop.checkFields(query.ast.fieldsInOrder)
         @inline(__always) func write(_ r: Record) throws {
             output.append(r.object)
             output.append(0x0A)
