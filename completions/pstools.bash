@@ -15,10 +15,20 @@ _pstools() {
     local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
     COMPREPLY=()
 
+    # Where the word stands: after '--' (at which word), or which operand it is.
+    local operands=0 dashes=0 w
     for (( i = 1; i < COMP_CWORD; i++ )); do
-        [[ ${COMP_WORDS[i]} == -- ]] && break
+        w=${COMP_WORDS[i]}
+        if (( dashes )); then (( dashes++ )); continue; fi
+        case $w in
+            --) dashes=1 ;;
+            -|[!-]*) (( operands++ )) ;;
+            --*=*|-[!-]?*) ;;
+            *) _pstools_option_value "$w" && (( i++ )) ;;
+        esac
     done
-    if (( i < COMP_CWORD )); then
+    kind= words=
+    if (( dashes )); then
         # After '--' every word is an operand.
         kind=words words='pssnap psfilter psdelta psagg pscsv pstsv psplot pstrend psexport pslabel pssql psview'
     elif [[ $cur == = ]] && _pstools_option_value "$prev"; then
@@ -37,11 +47,18 @@ _pstools() {
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W '--install --list -h --help --version' -- "$cur")
         return
+    elif (( operands == 0 )); then
+        kind=words words='pssnap psfilter psdelta psagg pscsv pstsv psplot pstrend psexport pslabel pssql psview'
     else
         kind=words words='pssnap psfilter psdelta psagg pscsv pstsv psplot pstrend psexport pslabel pssql psview'
     fi
 
     case $kind in
+        command)
+            mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+        query)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
         file)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;

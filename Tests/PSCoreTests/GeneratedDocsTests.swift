@@ -184,6 +184,46 @@ import Testing
     }
 }
 
+/// The real tools' completions where a field or a command is expected: field names for a QUERY
+/// operand and `-g`/`-q`, commands after `pssnap --`.
+@Suite struct ToolCompletionTests {
+    func bash(_ tool: String, _ words: [String]) throws -> [String] {
+        let script = """
+            source '\(packageRoot.path)/completions/\(tool).bash'
+            COMP_WORDS=(\(words.map(CompletionRenderer.shellQuote).joined(separator: " ")))
+            COMP_CWORD=\(words.count - 1)
+            _\(tool) 2>/dev/null
+            printf '%s\\n' "${COMPREPLY[@]}"
+
+            """
+        let result = try TestSupport.shell("bash", stdin: Data(script.utf8))
+        return result.lines.map(String.init).sorted()
+    }
+
+    func fish(_ tool: String, _ line: String) throws -> [String] {
+        let script = "source '\(packageRoot.path)/completions/\(tool).fish'\ncomplete -C \(CompletionRenderer.fishQuote(line)) | string replace -r '\\t.*' ''\n"
+        let result = try TestSupport.shell("fish --no-config", stdin: Data(script.utf8))
+        return result.lines.map(String.init).sorted()
+    }
+
+    @Test func aQueryOperandCompletesFieldNames() throws {
+        #expect(try bash("psfilter", ["psfilter", "rs"]) == ["rss"])
+        #expect(try bash("psfilter", ["psfilter", "cpu_u"]) == ["cpu_user"])
+        #expect(try bash("pssnap", ["pssnap", "-i", "1", "cm"]) == ["cmdline"])
+        #expect(try bash("psagg", ["psagg", "-q", "rs"]) == ["rss"])
+        #expect(try bash("psagg", ["psagg", "-g", "us"]) == ["user"])
+        #expect(try fish("psfilter", "psfilter rs") == ["rss"])
+        #expect(try fish("pssnap", "pssnap --host cm") == ["cmdline"])
+    }
+
+    @Test func afterDoubleDashPssnapCompletesACommand() throws {
+        let commands = try bash("pssnap", ["pssnap", "-i1", "--", "chmo"])
+        #expect(commands.contains("chmod") && commands.allSatisfy { $0.hasPrefix("chmo") }, "\(commands)")
+        #expect(try bash("pssnap", ["pssnap", "--", "ls", "/et"]) == ["/etc"])
+        #expect(try fish("pssnap", "pssnap -- chmo").contains("chmod"))
+    }
+}
+
 /// How spec text becomes roff.
 @Suite struct GeneratedDocsRoffTests {
     @Test(arguments: [

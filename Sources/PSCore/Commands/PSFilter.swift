@@ -13,6 +13,7 @@ public enum PSFilter {
             .strict,
         ],
         operandCompletion: .file,
+        firstOperandCompletion: .query(FieldTable.names),
         examples: [
             ("pssnap | psfilter 'pid==2610..'", "process 2610 and everything below it"),
             ("pssnap | psfilter 'user==www-data && rss>100M'", "a user's processes over 100 MiB resident"),

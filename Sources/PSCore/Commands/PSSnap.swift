@@ -34,6 +34,8 @@ public enum PSSnap {
                        completion: .directory),
         ],
         operandCompletion: .none,
+        firstOperandCompletion: .query(FieldTable.pssnap.map(\.name)),
+        afterDoubleDashCompletion: .command,
         examples: [
             ("pssnap | jq -c 'select(.rss > 100000000) | {pid, comm, rss}'", "processes over 100 MB, with jq"),
             ("pssnap -i1 -d60 -f +smaps > tree.ndjson", "a minute of one-second snapshots, with PSS and USS"),
