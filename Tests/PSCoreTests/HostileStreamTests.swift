@@ -116,7 +116,7 @@ import Testing
     }
 
     /// Opening a FIFO operand blocks until its writer comes: what the earlier files gave is
-    /// written first (SPEC §3: output is never held back waiting for input).
+    /// written first (pstools(7): output is never held back waiting for input).
     @Test(arguments: tools.map(\.name))
     func outputIsFlushedBeforeOpeningAFIFO(tool: String) throws {
         let args = Self.tools.first { $0.name == tool }!.args

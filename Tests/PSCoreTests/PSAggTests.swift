@@ -78,7 +78,7 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
         #expect(run.output == #"{"ts":1,"count":3,"rss":120,"swap":null,"pss":7}"# + "\n")
     }
 
-    /// ts, host, count, cpus, then the sums in SPEC field order whatever the input's order, psdelta's
+    /// ts, host, count, cpus, then the sums in the field table's order whatever the input's order, psdelta's
     /// fields after pssnap's, unknown rates last; identity and time fields and unknown numbers are
     /// not summed; cpu_reaped last once the records carry dt.
     @Test func fieldsComeInTheDocumentedOrder() throws {

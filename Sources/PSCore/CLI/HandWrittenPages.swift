@@ -63,32 +63,55 @@ and the exit status is then 1 (\fB\-\-strict\fR stops at the first);
 usage errors exit 2; a closed output pipe ends a tool silently with status 0.
 .SH THE STREAM
 NDJSON: UTF-8, one JSON object per line, a newline after each, nothing
-else. A record is one process (one thread with \fBpssnap \-T\fR).
-A snapshot is a run of records with the same \fBts\fR; within it, pssnap
-writes every process after its parent, siblings by ascending pid, with its
-\fBdepth\fR in the tree. A process is identified by \fB(pid, start)\fR:
-pids are reused, start times are not.
+else (no blank lines, no comments, no header). A record is one process (one
+thread with \fBpssnap \-T\fR: \fBpid\fR is then its process, \fBtid\fR the
+thread, and a process's threads follow one another in tid order).
 .PP
-A tool that passes a record through writes it byte for byte; psdelta
-appends its fields before the closing brace. So jq, grep and a user's own
-scripts can sit anywhere in a pipeline.
+A \fIsnapshot\fR is a maximal run of consecutive records with the same
+\fBts\fR; pssnap never gives two consecutive snapshots the same \fBts\fR.
+Within a snapshot pssnap writes the records in tree order: every process
+after its parent, siblings by ascending pid, roots (ppid 0, or a parent not
+in the snapshot) by ascending pid, with \fBdepth\fR 0 for a root. Tools that
+drop records keep the order of the rest. No tool needs that order to be
+right (a stream sorted with jq is filtered, summed and drawn correctly);
+some use it to write each record sooner.
+.PP
+A process is identified by \fB(pid, start)\fR: pids are reused, start
+times are not (and \fBtid\fR too in a thread stream). Every tool that relates
+records across snapshots keys on both. A \fBpid\fR, \fBppid\fR or \fBtid\fR
+that is not an integer from 0 to 2147483647 makes its record a bad one,
+never another process.
+.PP
+Why one line per process and not one line per snapshot: \fBjq
+\(aqselect(...)\(aq\fR, \fBgrep\fR, CSV and streaming in bounded memory all
+work per line; the tree is kept by \fBppid\fR, \fBdepth\fR and the order.
+.PP
+A tool that passes a record through writes it byte for byte; psdelta and
+pslabel append their fields before the closing brace. So jq, grep and a
+user's own scripts can sit anywhere in a pipeline.
 .SH FIELDS AND UNITS
 .IP \(bu 2
 Memory in bytes (\fBrss\fR, \fBvsize\fR, \fBswap\fR, \fBpss\fR,
 \fBuss\fR), CPU and other times in seconds (\fButime\fR, \fBstime\fR,
-\fBcutime\fR, \fBcstime\fR, \fBiowait\fR, \fBage\fR), timestamps in Unix
-epoch seconds (\fBts\fR, \fBstart\fR), rates per second, \fBcpu\fR in
-percent of one CPU (100 is one core busy, as in top).
+\fBcutime\fR, \fBcstime\fR, \fBiowait\fR, \fBage\fR, \fBdt\fR), timestamps
+in Unix epoch seconds with at most 3 decimals (\fBts\fR, \fBstart\fR),
+rates per second, \fBcpu\fR in percent of one CPU (100 is one core busy, as
+in top).
 .IP \(bu 2
-A field that could not be read is \fBnull\fR, never 0 and never missing;
-a field group that was not asked for is absent.
+A field that could not be read (the process ended, permission denied, the
+file is absent on this kernel), or cannot be known yet (a rate at a
+process's first sight), is \fBnull\fR, never 0 and never missing; a field
+group that was not asked for is absent.
 .IP \(bu 2
-Numbers never have an exponent and are never NaN or infinite. psdelta
-writes \fBdt\fR with 3 decimals, \fBcpu\fR with 2 and rates with 3.
+Numbers are plain JSON numbers: never an exponent, never NaN or infinite.
+Every number read from /proc is checked: one out of range is \fBnull\fR,
+never another number.
 .IP \(bu 2
-Counters (they only grow, and psdelta turns each into a \fB_rate\fR):
-utime, stime, cutime, cstime, iowait, minflt, majflt, vctx, nvctx, rchar,
-wchar, syscr, syscw, read_bytes, write_bytes, cancelled_write_bytes.
+Strings are valid UTF-8 JSON strings. Bytes from /proc that are not UTF-8
+(comm and cmdline may hold any byte but NUL) become U+FFFD; control
+characters are escaped (\fB\en\fR, \fB\eu001b\fR), so nothing a process
+calls itself can break a line.
+.IP \(bu 2
 The /proc/PID/io counters of a process include those of the children it
 has reaped.
 .IP \(bu 2
@@ -96,7 +119,103 @@ Summed \fBrss\fR counts pages shared between processes once per process;
 \fBpss\fR (\fBpssnap \-f +smaps\fR) divides them among their users and
 adds up.
 .PP
-\fBpssnap\fR(1) lists every field with the /proc file it comes from.
+\fBpssnap\fR(1) lists every field pssnap writes with the /proc file it
+comes from; \fBpsdelta\fR(1) and \fBpsagg\fR(1) the fields they add.
+.SH FIELD KINDS
+Every field has one kind, and every tool treats a field by its kind, from
+one table in the code:
+.TP
+.B time
+\fBts\fR, \fBstart\fR, \fBage\fR, \fBdt\fR: when. Never summed; the x
+axis of a chart; a sample's time in a metrics engine.
+.TP
+.B identity
+\fBpid\fR, \fBtid\fR, \fBppid\fR, \fBpgid\fR, \fBsid\fR, \fBdepth\fR:
+which process, where in the tree. Never summed; name a series.
+.TP
+.B label
+\fBhost\fR, \fBcomm\fR, \fBstate\fR, \fBtty\fR, \fBuid\fR, \fBuser\fR,
+\fBcgroup\fR, \fBcmdline\fR, \fBargv\fR, and any string field (pslabel's):
+a group key (\fBpsagg \-g\fR), a metric label, a series name.
+.TP
+.B gauge
+\fBrss\fR, \fBvsize\fR, \fBswap\fR, \fBpss\fR, \fBuss\fR, \fBpss_*\fR,
+\fBfds\fR, \fBthreads\fR, \fBtcp\fR, \fBudp\fR, \fBunix\fR, \fBnice\fR,
+\fBprio\fR, \fBprocessor\fR, and psagg's \fBcount\fR and \fBcpus\fR: a
+level. psagg sums them (but not nice, prio and processor); a metrics engine
+gets a gauge.
+.TP
+.B counter
+\fButime\fR, \fBstime\fR, \fBcutime\fR, \fBcstime\fR, \fBiowait\fR,
+\fBminflt\fR, \fBmajflt\fR, \fBvctx\fR, \fBnvctx\fR, \fBrchar\fR,
+\fBwchar\fR, \fBsyscr\fR, \fBsyscw\fR, \fBread_bytes\fR,
+\fBwrite_bytes\fR, \fBcancelled_write_bytes\fR: only grows while the
+process lives. psdelta turns each into a rate (utime and stime into
+\fBcpu_user\fR and \fBcpu_sys\fR, the others into \fICOUNTER\fB_rate\fR);
+psagg sums them; a metrics engine gets a counter (\fB_total\fR).
+.TP
+.B rate
+\fBcpu\fR, \fBcpu_user\fR, \fBcpu_sys\fR, \fBcpu_reaped\fR and every
+\fB*_rate\fR: per second (cpu in percent). Summed by psagg; a gauge in a
+metrics engine.
+.PP
+A field no tool knows (one a user adds with jq) is a gauge when it is a
+number and a label when it is a string; a number whose name ends in
+\fB_rate\fR is a rate. Units come with the field and drive axis labels,
+metric names (\fB_bytes\fR, \fB_seconds_total\fR), SQL column types and the
+human formatting of psview and psplot.
+.SH SERIES
+psplot draws, and pstrend judges, \fIseries\fR: a record with \fBpid\fR
+belongs to the series of its process, \fB(pid, start)\fR (and \fBtid\fR in
+a thread stream), so a reused pid is a new series; a psagg row belongs to
+the series of its group key (the \fB\-g\fR field's value, or
+\fB\-\-by\-root\fR's pid, start and comm), found without options. Their
+\fB\-s\fR \fIFIELD\fR,... names the key explicitly. People read a series
+as \fIcomm pid\fR, or by its key values.
+.SH CONVENTIONS
+Every tool keeps these:
+.IP \(bu 2
+It reads the \fIFILE\fRs named (\fB\-\fR is standard input), or standard
+input, as one stream.
+.IP \(bu 2
+Output is never held back waiting for input: a tool flushes before any read
+or open that could block, so a live pipeline shows each record as soon as
+every stage can know it.
+.IP \(bu 2
+Memory is bounded: psfilter and psdelta hold at most one or two snapshots,
+pscsv and pstsv one record, psagg one snapshot's groups, psview one
+snapshot, psplot and pstrend a bounded number of points per series however
+long the stream.
+.IP \(bu 2
+A line that is not a JSON object, or lacks a field the tool needs, is
+reported on standard error as \fITOOL\fB: \fIFILE\fB:\fILINE\fB:\fICOL\fB:
+\fImessage\fR, skipped, and the run goes on; the exit status is then 1.
+\fB\-\-strict\fR stops at the first. Good records are never lost because of
+a bad neighbour.
+.IP \(bu 2
+Exit status: 0 success; 1 runtime trouble (bad input lines, a file that
+cannot be opened, /proc unreadable, a write error); 2 a usage error (an
+unknown option, a bad query). Processes that cannot be read (gone, hidden,
+forbidden) are normal, not trouble.
+.IP \(bu 2
+SIGINT and SIGTERM end a repeating run after the record or snapshot in
+progress is written whole, with status 0 (in \fBpssnap \-\- COMMAND\fR,
+the command's status). A closed output pipe ends a tool at once, silently,
+with status 0. A full non-blocking output is waited for.
+.IP \(bu 2
+A field named in a query or in \fB\-f\fR that no record of the first
+snapshot has is said once, with the nearest known name, and the run goes
+on.
+.IP \(bu 2
+A file a tool is told to write (\fBpscsv \-a\fR, \fBpssnap \-o\fR,
+\fBpsplot \-o\fR, \fBpsexport \-\-textfile\fR) is never reached through a
+symbolic link and must be a regular file: as root from cron, in a directory
+another user can write, a planted link cannot redirect the output.
+.IP \(bu 2
+\fB\-h\fR, \fB\-\-help\fR prints the synopsis, options and examples;
+\fB\-\-version\fR prints \fITOOL VERSION\fR. Every tool has a man page and
+bash, zsh and fish completions, which complete field names where a field
+is expected.
 .SH RECIPES
 The memory of a process subtree over time, as a CSV, then a plot:
 .PP
@@ -126,7 +245,7 @@ With jq, one line each:
 .nf
 pssnap | jq \-c \(aqselect(.rss > 100000000) | {pid, comm, rss}\(aq
 pssnap | jq \-s \(aqgroup_by(.user) | map({user: .[0].user, rss: (map(.rss) | add)})\(aq
-pssnap \-i1 | psdelta | jq \-c \(aqselect(.cpu > 50) | {ts, pid, comm, cpu}\(aq
+pssnap \-i1 | psdelta | jq \-c \(aqselect(.cpu != null and .cpu > 50) | {ts, pid, comm, cpu}\(aq
 pssnap \-i1 \-n2 | psdelta | jq \-r \(aqselect(.write_bytes_rate > 0) | [.pid, .comm, .write_bytes_rate] | @tsv\(aq
 .fi
 .RE
@@ -137,10 +256,13 @@ snapshots; \fBpscsv \-a\fR writes the header only while the file is empty:
 .PP
 .RS
 .nf
+PATH=/usr/local/bin:/usr/bin:/bin
 * * * * * pssnap \-i1 \-n2 \(aqcomm==postgres..\(aq | psdelta | pscsv \-f ts,pid,comm,cpu,rss,write_bytes_rate \-a /var/log/pg.csv
 .fi
 .RE
 .PP
+(cron runs its jobs with PATH=/usr/bin:/bin: the PATH line, or absolute
+paths, find tools installed elsewhere.)
 Or keep the records themselves, and compute rates over any span later:
 psdelta reads concatenated logs as one stream, so each process gets rates
 over the minute between two cron runs:

@@ -40,7 +40,7 @@ public struct OptionSpec: Sendable {
 
     public static let help = OptionSpec("h", "help", help: "print this help and exit")
     public static let version = OptionSpec(nil, "version", help: "print the version and exit")
-    /// Every stream tool's `--strict` (SPEC §3), with one wording in every help text and man page.
+    /// Every stream tool's `--strict` (pstools(7)), with one wording in every help text and man page.
     public static let strict = OptionSpec(nil, "strict", help: "stop at the first bad line",
         doc: "Stop at the first bad line (after reporting it), with status 1. By default a bad line is reported and skipped, and the run goes on.")
 }

@@ -227,7 +227,7 @@ public final class ProcfsReader {
         switch read(task, .stat, keep: mayKeep) {
         case .failure(let e):
             if e.meansProcessGone { return .gone }
-            // hidepid=1 and similar: the process is there but not ours to see. SPEC §3: normal.
+            // hidepid=1 and similar: the process is there but not ours to see. pstools(7): normal.
             if e.rawValue == EACCES || e.rawValue == EPERM { return .gone }
             warn(path(task, .stat), Self.describe(e))
             return .bad

@@ -1,4 +1,4 @@
-/// Writes ProcessSamples as pssnap records: SPEC §1's fields, in its order, in its units.
+/// Writes ProcessSamples as pssnap records: the stream's fields (FieldTable), in its order, in its units.
 public final class RecordWriter {
     public let groups: FieldGroups
     public let threads: Bool

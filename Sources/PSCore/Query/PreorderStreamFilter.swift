@@ -3,7 +3,7 @@
 /// is still right (and in input order) when it is not.
 ///
 /// The rule, per snapshot: a record is decided on arrival when its value is final, i.e. when
-/// - its ppid is 0 or its own pid (a root by SPEC's tree), or
+/// - its ppid is 0 or its own pid (a root by the stream's tree rule), or
 /// - its parent (the first record of the snapshot with pid == its ppid) came earlier, or
 /// - every tree operator already holds for it on its own (a parent could add nothing).
 /// Otherwise its parent may still come later (input not in preorder, or an orphan whose parent

@@ -1,4 +1,4 @@
-/// A compiled query (SPEC §2): parse once, then ask it about records or whole snapshots.
+/// A compiled query (pstools-query(7)): parse once, then ask it about records or whole snapshots.
 ///
 ///     let query = try Query("(comm==sshd).. && user==root")
 ///     let keep = query.select(snapshot)          // a flag per record, any record order

@@ -1,4 +1,4 @@
-/// A parsed query: SPEC §2's grammar as a tree. Every node keeps its byte range in the query.
+/// A parsed query: the grammar of pstools-query(7) as a tree. Every node keeps its byte range in the query.
 public indirect enum QueryNode: Equatable, Sendable {
     case comparison(QueryComparison)
     case not(QueryNode)
@@ -69,7 +69,7 @@ public enum QueryOperator: String, Sendable, CaseIterable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case matches = "~", notMatches = "!~", isIn = "in"
 
-    /// What a comparison with a null or absent field gives: SPEC §2, true only for `!=` and `!~`.
+    /// What a comparison with a null or absent field gives: pstools-query(7), true only for `!=` and `!~`.
     var nullResult: Bool { self == .notEqual || self == .notMatches }
 }
 

@@ -1,4 +1,4 @@
-/// Recursive descent over SPEC §2's grammar:
+/// Recursive descent over the grammar of pstools-query(7):
 ///
 ///     query      := or
 ///     or         := and  ( ("||" | "or")  and )*

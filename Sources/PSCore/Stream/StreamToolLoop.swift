@@ -1,6 +1,6 @@
 /// The read loop every stream tool (psfilter, psdelta, psagg, pscsv, ...) shares: records from the
 /// FILE operands (or stdin), each bad line reported once as `TOOL: FILE:LINE:COL: message` and
-/// skipped, `--strict` stopping at the first, and the exit status SPEC §3 asks for (1 when anything
+/// skipped, `--strict` stopping at the first, and the exit status pstools(7) asks for (1 when anything
 /// was bad, 0 otherwise). Output is flushed before any read that could block.
 ///
 ///     let loop = StreamToolLoop(files: args.operands, strict: args.has("strict"),

@@ -1,4 +1,4 @@
-/// psdelta's engine (SPEC §1, "Fields added by psdelta"): pairs each record with the last
+/// psdelta's engine (pstools(7), "fields added by psdelta"): pairs each record with the last
 /// observation of the same process and appends `dt`, `cpu`, `cpu_user`, `cpu_sys` and a
 /// `<counter>_rate` for every counter the record carries.
 ///

@@ -58,7 +58,7 @@ final class SnapshotAggregator {
     private(set) var ts = 0.0
     private var host: [UInt8]? = nil
     /// start + age of a record: boot time plus the monotonic clock, the same for every record of
-    /// a snapshot (SPEC §1). The interval for `cpu_reaped` is the difference between two snapshots'.
+    /// a snapshot (pstools(7)). The interval for `cpu_reaped` is the difference between two snapshots'.
     private var clock: Double? = nil
     /// The time since the previous snapshot, from the clocks; nil when unknown.
     private var interval: Double? = nil
