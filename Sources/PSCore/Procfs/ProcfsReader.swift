@@ -330,7 +330,11 @@ public final class ProcfsReader {
             case .unreadable: break
             case .ok:
                 task.sample.smaps = SmapsRollupParser.parse(buffer.bytes)
-                if let m = task.sample.smaps { task.sample.outOfRange.formUnion(m.outOfRange) }
+                if let m = task.sample.smaps {
+                    task.sample.outOfRange.formUnion(m.outOfRange)
+                    // Its parts fit, their sum does not.
+                    if m.privateClean != nil && m.privateDirty != nil && m.uss == nil { task.sample.outOfRange.insert(.uss) }
+                }
             }
         }
         if groups.contains(.cgroup) {

@@ -122,8 +122,7 @@ extension ProcfsReader {
             for p in roots.pids {
                 visited.insert(p)
                 for c in children(of: p, handle: nil) where !visited.contains(c) {
-                    visited.insert(c)
-                    if let h = readProcess(c, parent: p) { queue.append((c, h)) }
+                    if let h = readProcess(c, parent: p) { visited.insert(c); queue.append((c, h)) }
                 }
             }
         } else {
@@ -136,9 +135,10 @@ extension ProcfsReader {
         while head < queue.count && !failed {
             let (pid, handle) = queue[head]
             head += 1
+            // A listed pid whose stat names another parent (it was reaped and the pid reused, or
+            // it was reparented) is not marked: its real parent may list it too.
             for c in children(of: pid, handle: handle) where !visited.contains(c) {
-                visited.insert(c)
-                if let h = readProcess(c, parent: pid) { queue.append((c, h)) }
+                if let h = readProcess(c, parent: pid) { visited.insert(c); queue.append((c, h)) }
             }
         }
         if failed {
