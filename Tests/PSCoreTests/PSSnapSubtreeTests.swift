@@ -163,9 +163,11 @@ import Testing
             let halves = part.components(separatedBy: "\n-- ")
             guard halves.count == 2 else { continue }
             let cheap = objects(halves[0]), full = objects(halves[1])
-            // Stable members: the root sh, the two sleep 60 and the loop's subshell.
+            // Stable members: the root sh and its children, the two sleep 60 and the loop's
+            // subshell (the loop's own children come and go, as zombies or before their exec).
+            let root = cheap.first?["pid"] as? Int
             func stable(_ records: [Object]) -> [String] {
-                records.filter { ($0["cmdline"] as? String)?.hasPrefix("sleep 0.01") != true }.map { r in
+                records.filter { $0["pid"] as? Int == root || $0["ppid"] as? Int == root }.map { r in
                     ["pid", "ppid", "depth", "comm", "start", "cmdline"].map { "\(r[$0] ?? "nil")" }.joined(separator: " ")
                 }
             }
