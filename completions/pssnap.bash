@@ -9,6 +9,8 @@ _pssnap_option_value() {
         -n|--count) kind=none ;;
         -d|--duration) kind=none ;;
         -f|--files) kind=list words='stat status io fd smaps net cgroup cmdline argv' ;;
+        -p|--pid) kind=none ;;
+        -o|--output) kind=file ;;
         --proc-root) kind=directory ;;
         *) return 1 ;;
     esac
@@ -49,7 +51,7 @@ _pssnap() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-i --interval -n --count -d --duration -f --files -T --threads --host --proc-root -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-i --interval -n --count -d --duration -f --files -T --threads --host -p --pid --stop-without-result -o --output --proc-root -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=query words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv'

@@ -229,6 +229,17 @@ gnuplot \-p \-e "set datafile separator \(aq,\(aq; set key autotitle columnhead;
 .fi
 .RE
 .PP
+One service's processes every second until they have all ended, at the cost
+of their own tree however busy the host (pssnap follows it from its roots
+instead of reading all of /proc):
+.PP
+.RS
+.nf
+pssnap \-i1 \-p "$(pgrep \-d, \-x nginx)" | psdelta |
+    pscsv \-f ts,pid,comm,cpu,rss > nginx.csv
+.fi
+.RE
+.PP
 Into SQLite, then ask it questions:
 .PP
 .RS
