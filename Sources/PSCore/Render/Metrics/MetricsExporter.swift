@@ -55,12 +55,17 @@ public final class MetricsExporter {
     /// Records added since the snapshot's last exposition.
     private var unwritten = false
     private var wroteThisSnapshot = false
-    private var seenLabels: Set<[UInt8]> = []
+    private var seenLabels = LabelSetTable()
+    /// Each family's (each exported field's) samples and its name as sample lines write it, in a
+    /// raw array indexed like `families`: the per-sample path touches no reference count.
+    private var stores: UnsafeMutablePointer<FamilyStore>
+    private var storeCapacity = 64
     private var warnedDuplicate = false
     private var textfileTrouble: Set<String> = []
     public private(set) var sawTrouble = false
 
     private let labels = OutputBuffer(fd: -1, threshold: 0)
+    private let scratch = OutputBuffer(fd: -1, threshold: 0)
     private var joined: [UInt8] = []
     private let hostBytes: [UInt8]?
     private let measurement: [UInt8]
@@ -79,6 +84,13 @@ public final class MetricsExporter {
         }
         measurement = m.bytes
         pathPrefix = Array(options.prefix.utf8)
+        stores = .allocate(capacity: storeCapacity)
+    }
+
+    deinit {
+        for i in 0..<families.count { stores[i].free() }
+        stores.deallocate()
+        seenLabels.free()
     }
 
     /// True when the input pausing should end the snapshot (a grouped format with records held).
@@ -94,17 +106,15 @@ public final class MetricsExporter {
             setTimestamp(tsValue.raw)
         }
         let plan = self.plan(for: r)
-        for m in plan.metrics {
-            let v = r.value(at: m.index)
-            if v.kind != .number && v.kind != .null && !m.onlyNumbers {
-                return "field '\(m.field.naming.field)' is not a number"
+        if let problem = plan.slots.withUnsafeBufferPointer({ slots -> String? in
+            for s in slots {
+                let kind = r.value(at: s.index).kind
+                if kind != .number && kind != .null && !s.onlyNumbers { return "field '\(families[s.family].naming.field)' is not a number" }
             }
-        }
+            return nil
+        }) { return problem }
         renderLabels(r, plan: plan)
-        let duplicate = labels.withBufferedBytes { bytes -> Bool in
-            if seenLabels.insert(Array(bytes)).inserted { return false }
-            return true
-        }
+        let duplicate = labels.withBufferedBytes { !seenLabels.insert($0) }
         if duplicate {
             if !warnedDuplicate {
                 warnedDuplicate = true
@@ -136,11 +146,11 @@ public final class MetricsExporter {
 
     private func endSnapshot() throws {
         if format.groupsFamilies && (unwritten || !wroteThisSnapshot) { try writeExposition(final: true) }
-        for f in families {
-            f.samples.discard()
-            f.written = 0
+        for i in 0..<families.count {
+            stores[i].samples.count = 0
+            stores[i].written = 0
         }
-        seenLabels.removeAll(keepingCapacity: true)
+        seenLabels.removeAll()
         inSnapshot = false
         unwritten = false
         wroteThisSnapshot = false
@@ -164,9 +174,9 @@ public final class MetricsExporter {
     private func writeExposition(final: Bool) throws {
         if let path = options.textfile {
             let file = OutputBuffer(fd: -1, threshold: 0)
-            for f in families where f.samples.count > 0 {
+            for (i, f) in families.enumerated() where stores[i].samples.count > 0 {
                 file.append(f.header)
-                f.samples.withBufferedBytes { file.append($0) }
+                file.append(stores[i].samples.bytes)
             }
             let result = file.withBufferedBytes { OutputFile.replace(path, with: $0) }
             if case .failure(let e) = result {
@@ -174,10 +184,18 @@ public final class MetricsExporter {
                 if textfileTrouble.insert(e.message).inserted { diagnostics.report(e.message) }
             }
         } else {
-            for f in families where f.samples.count > f.written {
+            for (i, f) in families.enumerated() where stores[i].samples.count > stores[i].written {
                 output.append(f.header)
-                f.samples.withBufferedBytes { output.append(UnsafeBufferPointer(rebasing: $0[f.written...])) }
-                f.written = f.samples.count
+                let store = stores[i]
+                let pending = UnsafeBufferPointer(rebasing: store.samples.bytes[store.written...])
+                if output.fd >= 0 && pending.count >= 64 * 1024 {
+                    // A large family goes straight from its store: one copy fewer.
+                    try output.flush()
+                    try Self.write(output.fd, pending)
+                } else {
+                    output.append(pending)
+                }
+                stores[i].written = store.samples.count
                 try output.flushIfFull()
             }
             if format == .openmetrics { output.append("# EOF\n") }
@@ -187,15 +205,30 @@ public final class MetricsExporter {
         wroteThisSnapshot = true
     }
 
+    static func write(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
+        var written = 0
+        while written < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(errno: .current)
+            }
+            written += n
+        }
+    }
+
     // MARK: - Fields and labels
 
     private final class LayoutPlan {
         let layout: RecordLayout
-        var metrics: [(index: Int, field: ExportedField, onlyNumbers: Bool)] = []
+        /// The exported fields: where the value is, which family, and whether a non-number is
+        /// simply not a sample (a field of the user's own) rather than a problem.
+        var slots: ContiguousArray<Slot> = []
         /// index -1: absent from this layout. `unlessNumber`: a field of the user's own that is a
         /// label when its value is not a number.
-        var labels: [(index: Int, name: [UInt8], unlessNumber: Bool, isHost: Bool)] = []
+        var labels: ContiguousArray<LabelSlot> = []
         init(layout: RecordLayout) { self.layout = layout }
+        deinit { for l in labels { l.name.deallocate() } }
     }
 
     private func plan(for r: Record) -> LayoutPlan {
@@ -216,7 +249,7 @@ public final class MetricsExporter {
                 case nil: kind = FieldTable.kind(of: name, json: .number)
                 default: kind = .gauge
                 }
-                if let f = field(name, kind: kind) { p.metrics.append((i, f, info == nil)) }
+                if let f = field(name, kind: kind) { p.slots.append(Slot(index: i, family: f, onlyNumbers: info == nil)) }
             }
         } else {
             for i in 0..<layout.count {
@@ -224,10 +257,10 @@ public final class MetricsExporter {
                 guard isLast(i, name) else { continue }
                 if let info = FieldTable.info(name) {
                     guard info.kind == .gauge || info.kind == .counter || info.kind == .rate else { continue }
-                    if let f = field(name, kind: info.kind) { p.metrics.append((i, f, false)) }
+                    if let f = field(name, kind: info.kind) { p.slots.append(Slot(index: i, family: f, onlyNumbers: false)) }
                 } else if name != "ts" {
                     let kind = FieldTable.kind(of: name, json: .number)
-                    if let f = field(name, kind: kind) { p.metrics.append((i, f, true)) }
+                    if let f = field(name, kind: kind) { p.slots.append(Slot(index: i, family: f, onlyNumbers: true)) }
                 }
             }
         }
@@ -251,7 +284,11 @@ public final class MetricsExporter {
         }
         if options.host != nil && !labelNames.contains(where: { $0.name == "host" }) { labelNames.append(("host", false)) }
         for (name, unlessNumber) in labelNames {
-            p.labels.append((layout.lastIndex(of: name), labelName(name), unlessNumber, name == "host"))
+            let bytes = labelName(name)
+            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))
+            copy.initialize(from: bytes, count: bytes.count)
+            p.labels.append(LabelSlot(index: layout.lastIndex(of: name), name: copy, nameCount: bytes.count,
+                                      unlessNumber: unlessNumber, isHost: name == "host"))
         }
         if plans.count > 64 { plans.removeAll() }
         plans[id] = p
@@ -269,10 +306,12 @@ public final class MetricsExporter {
         return out.bytes
     }
 
-    private func field(_ name: String, kind: FieldKind) -> ExportedField? {
-        if let f = fieldsByName[name] { return f.suppressed ? nil : f }
+    /// The family index of an exported field, made on first sight; nil for one left out.
+    private func field(_ name: String, kind: FieldKind) -> Int? {
+        if let f = fieldsByName[name] { return f.suppressed ? nil : f.index }
         let f = ExportedField(naming: MetricNaming(field: name, kind: kind, prefix: options.prefix), format: format,
                               prefix: options.prefix, pathPrefix: pathPrefix)
+        f.index = families.count
         fieldsByName[name] = f
         if format.groupsFamilies {
             let names = Set([f.naming.family, f.naming.sample])
@@ -282,16 +321,32 @@ public final class MetricsExporter {
                 return nil
             }
             samplesTaken.formUnion(names)
-            families.append(f)
         }
-        return f
+        if families.count == storeCapacity {
+            let bigger = UnsafeMutablePointer<FamilyStore>.allocate(capacity: storeCapacity * 2)
+            bigger.moveInitialize(from: stores, count: families.count)
+            stores.deallocate()
+            stores = bigger
+            storeCapacity *= 2
+        }
+        let name: [UInt8]
+        switch format {
+        case .openmetrics, .prometheus: name = f.sampleName
+        case .influx: name = f.influxKey
+        case .opentsdb, .graphite: name = f.lineName
+        }
+        (stores + families.count).initialize(to: FamilyStore(name: name, scaleDown: format.groupsFamilies ? f.naming.scaleDown : 0,
+                                                             capacity: format.groupsFamilies ? 16 * 1024 : 16))
+        families.append(f)
+        return f.index
     }
 
     /// The record's labels, as the format writes them, into `labels`.
     private func renderLabels(_ r: Record, plan: LayoutPlan) {
         labels.discard()
         var any = false
-        for l in plan.labels {
+        plan.labels.withUnsafeBufferPointer { slots in
+        for l in slots {
             var v: RecordValue? = l.index >= 0 ? r.value(at: l.index) : nil
             if let value = v, value.kind == .null { v = nil }
             if l.unlessNumber, let value = v, value.kind == .number { continue }
@@ -303,18 +358,18 @@ public final class MetricsExporter {
                 switch format {
                 case .openmetrics, .prometheus:
                     labels.append(any ? 0x2C : 0x7B)
-                    labels.append(l.name)
+                    labels.append(l.name, count: l.nameCount)
                     labels.append("=\"")
                     PrometheusLabel.append(bytes, to: labels)
                     labels.append(0x22)
                 case .influx:
                     labels.append(0x2C)
-                    labels.append(l.name)
+                    labels.append(l.name, count: l.nameCount)
                     labels.append(0x3D)
                     InfluxTag.append(bytes, to: labels)
                 case .opentsdb:
                     labels.append(0x20)
-                    labels.append(l.name)
+                    labels.append(l.name, count: l.nameCount)
                     labels.append(0x3D)
                     OpenTSDBTag.append(bytes, to: labels)
                 case .graphite:
@@ -323,6 +378,7 @@ public final class MetricsExporter {
                 }
                 any = true
             }
+        }
         }
         if any && format.groupsFamilies { labels.append(0x7D) }
     }
@@ -365,37 +421,52 @@ public final class MetricsExporter {
     }
 
     private func renderGrouped(_ r: Record, plan: LayoutPlan) {
-        for m in plan.metrics {
-            let v = r.value(at: m.index)
-            guard v.kind == .number else { continue }
-            let out = m.field.samples
-            out.append(m.field.sampleName)
-            labels.withBufferedBytes { out.append($0) }
-            out.append(0x20)
-            appendValue(v.raw, scaleDown: m.field.naming.scaleDown, to: out)
-            tsText.withBufferedBytes { out.append($0) }
-            out.append(0x0A)
-            unwritten = true
+        let stores = self.stores
+        labels.withBufferedBytes { labels in
+            tsText.withBufferedBytes { ts in
+                plan.slots.withUnsafeBufferPointer { slots in
+                    for s in slots {
+                        let v = r.value(at: s.index)
+                        guard v.kind == .number else { continue }
+                        let f = stores + s.family
+                        f.pointee.samples.append(f.pointee.name, f.pointee.nameCount)
+                        f.pointee.samples.append(labels)
+                        f.pointee.samples.append(0x20)
+                        if f.pointee.scaleDown == 0 && DecimalText.isPlain(v.raw) {
+                            f.pointee.samples.append(v.raw)
+                        } else {
+                            scratch.discard()
+                            appendValue(v.raw, scaleDown: f.pointee.scaleDown, to: scratch)
+                            scratch.withBufferedBytes { f.pointee.samples.append($0) }
+                        }
+                        f.pointee.samples.append(ts)
+                        f.pointee.samples.append(0x0A)
+                    }
+                }
+            }
         }
         unwritten = true
     }
 
     private func renderInflux(_ r: Record, plan: LayoutPlan) throws {
         var first = true
-        for m in plan.metrics {
-            let v = r.value(at: m.index)
-            guard v.kind == .number else { continue }
-            if first {
-                output.append(measurement)
-                labels.withBufferedBytes { output.append($0) }
-                output.append(0x20)
-                first = false
-            } else {
-                output.append(0x2C)
+        let stores = self.stores
+        plan.slots.withUnsafeBufferPointer { slots in
+            for s in slots {
+                let v = r.value(at: s.index)
+                guard v.kind == .number else { continue }
+                if first {
+                    output.append(measurement)
+                    labels.withBufferedBytes { output.append($0) }
+                    output.append(0x20)
+                    first = false
+                } else {
+                    output.append(0x2C)
+                }
+                output.append(stores[s.family].name, count: stores[s.family].nameCount)
+                output.append(0x3D)
+                appendValue(v.raw, scaleDown: 0, to: output)
             }
-            output.append(m.field.influxKey)
-            output.append(0x3D)
-            appendValue(v.raw, scaleDown: 0, to: output)
         }
         guard !first else { return }
         tsText.withBufferedBytes { output.append($0) }
@@ -404,27 +475,77 @@ public final class MetricsExporter {
     }
 
     private func renderPerSample(_ r: Record, plan: LayoutPlan) throws {
-        for m in plan.metrics {
-            let v = r.value(at: m.index)
-            guard v.kind == .number else { continue }
-            if format == .opentsdb {
-                output.append("put ")
-                output.append(m.field.lineName)
-                tsText.withBufferedBytes { output.append($0) }
-                output.append(0x20)
-                appendValue(v.raw, scaleDown: 0, to: output)
-                labels.withBufferedBytes { output.append($0) }
-            } else {
-                output.append(pathPrefix)
-                labels.withBufferedBytes { output.append($0) }
-                output.append(m.field.lineName)
-                output.append(0x20)
-                appendValue(v.raw, scaleDown: 0, to: output)
-                tsText.withBufferedBytes { output.append($0) }
+        let stores = self.stores
+        let output = self.output
+        labels.withBufferedBytes { labels in
+            tsText.withBufferedBytes { ts in
+                plan.slots.withUnsafeBufferPointer { slots in
+                    for s in slots {
+                        let v = r.value(at: s.index)
+                        guard v.kind == .number else { continue }
+                        let f = stores + s.family
+                        if format == .opentsdb {
+                            output.append("put ")
+                            output.append(f.pointee.name, count: f.pointee.nameCount)
+                            output.append(ts)
+                            output.append(0x20)
+                            appendValue(v.raw, scaleDown: 0, to: output)
+                            output.append(labels)
+                        } else {
+                            output.append(pathPrefix)
+                            output.append(labels)
+                            output.append(f.pointee.name, count: f.pointee.nameCount)
+                            output.append(0x20)
+                            appendValue(v.raw, scaleDown: 0, to: output)
+                            output.append(ts)
+                        }
+                        output.append(0x0A)
+                    }
+                }
             }
-            output.append(0x0A)
         }
         try output.flushIfFull()
+    }
+}
+
+/// A plan's entry for one label of a layout (index -1: absent from it); `unlessNumber`: a field of
+/// the user's own that is a label when its value is not a number.
+struct LabelSlot {
+    var index: Int
+    var name: UnsafeMutablePointer<UInt8>
+    var nameCount: Int
+    var unlessNumber: Bool
+    var isHost: Bool
+}
+
+/// A plan's entry for one exported field of a layout.
+struct Slot {
+    var index: Int
+    var family: Int
+    var onlyNumbers: Bool
+}
+
+/// One family's samples of the snapshot, and the name its lines start with.
+struct FamilyStore {
+    var samples: ByteStore
+    let name: UnsafeMutablePointer<UInt8>
+    let nameCount: Int
+    let scaleDown: Int
+    /// How much of `samples` is already written (a paused snapshot's first exposition).
+    var written = 0
+
+    init(name: [UInt8], scaleDown: Int, capacity: Int) {
+        samples = ByteStore(capacity: capacity)
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, name.count))
+        name.withUnsafeBufferPointer { if let p = $0.baseAddress { copy.update(from: p, count: $0.count) } }
+        self.name = copy
+        nameCount = name.count
+        self.scaleDown = scaleDown
+    }
+
+    func free() {
+        samples.free()
+        name.deallocate()
     }
 }
 
@@ -440,9 +561,8 @@ final class ExportedField {
     let influxKey: [UInt8]
     /// OpenTSDB: the metric name; Graphite: `.FIELD`, the path's last node.
     let lineName: [UInt8]
-    let samples = OutputBuffer(fd: -1, threshold: 0)
-    /// How much of `samples` is already written (a paused snapshot's first exposition).
-    var written = 0
+    /// Its place in the exporter's families and stores.
+    var index = 0
 
     init(naming: MetricNaming, format: MetricFormat, prefix: String, pathPrefix: [UInt8]) {
         self.naming = naming
