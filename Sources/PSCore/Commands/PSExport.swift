@@ -21,7 +21,7 @@ public enum PSExport {
                        doc: "The fields to export, in this order. By default every gauge, counter and rate field a record has (every numeric field but identity fields such as \\fBpid\\fR and time fields such as \\fBts\\fR and \\fBage\\fR), and any number field of the user's own (a gauge). A field named here is exported whatever its kind (\\fB\\-f age\\fR gives a gauge). Repeated \\fB\\-f\\fR options add fields.",
                        completion: .listOf(FieldTable.names)),
             OptionSpec("l", "labels", value: "LIST", help: "the label fields: FIELD,FIELD,... (default: pid,comm, or a psagg row's key)",
-                       doc: "The fields that label each sample, in this order, instead of the default (\\fBpid,comm\\fR for process records, plus \\fBtid\\fR for threads; the group key for \\fBpsagg\\fR rows). \\fB\\-l \\(dq\\(dq\\fR... is not allowed; to export without labels, aggregate with \\fBpsagg\\fR. Repeated \\fB\\-l\\fR options add labels.",
+                       doc: "The fields that label each sample, in this order, instead of the default (\\fBpid,comm\\fR for process records, plus \\fBtid\\fR for threads; the group key for \\fBpsagg\\fR rows). Repeated \\fB\\-l\\fR options add labels.",
                        completion: .listOf(FieldTable.names)),
             OptionSpec(nil, "host", help: "add a host label: the record's host field, else this machine's node name",
                        doc: "Add the label \\fBhost\\fR: the record's \\fBhost\\fR field (from \\fBpssnap \\-\\-host\\fR) when it has one, else this machine's node name (\\fBuname \\-n\\fR)."),
@@ -62,11 +62,11 @@ public enum PSExport {
     \\fBput \\fIPREFIX\\fB.\\fIFIELD\\fR \\fIseconds\\fR \\fIvalue\\fR \\fIlabel\\fB=\\fIvalue\\fR...: values as in the record. OpenTSDB itself wants at least one tag: a psagg row without \\fB\\-g\\fR has none unless \\fB\\-\\-host\\fR adds one.
     .TP
     .B Graphite
-    \\fIPREFIX\\fB.\\fIlabel-value\\fB.\\fR...\\fB.\\fIFIELD\\fR \\fIvalue\\fR \\fIseconds\\fR: the label values, in \\fB\\-l\\fR order, are the path's nodes (\\fBpstools.1234.nginx.rss\\fR); values as in the record.
+    \\fIPREFIX\\fB.\\fIVALUE\\fB.\\fIVALUE\\fB.\\fIFIELD\\fR \\fIvalue\\fR \\fIseconds\\fR: the label values, in \\fB\\-l\\fR order, are the path's nodes (\\fBpstools.1234.nginx.rss\\fR); values as in the record.
     """
 
     static let escapingRoff = """
-    Label values come from processes and may hold anything; each format gets what it can carry, and nothing a value holds can end a line, a label or a field early. Everywhere a NUL becomes \\fB_\\fR, and invalid UTF-8 (which pssnap already writes as U+FFFD) becomes U+FFFD, or \\fB_\\fR where the format takes only ASCII.
+    Label values come from processes and may hold anything; each format gets what it can carry, and nothing a value holds can end a line, a label or a field early. Everywhere a NUL becomes \\fB_\\fR, and invalid UTF-8 (which pssnap already writes as U+FFFD) becomes U+FFFD (in OpenTSDB and Graphite \\fB_\\fR).
     .TP
     .B OpenMetrics, Prometheus
     In double quotes, with \\fB\\e\\e\\fR, \\fB\\e"\\fR and \\fB\\en\\fR escaped; everything else (spaces, commas, CR, any UTF-8) is kept as it is and reads back unchanged.
