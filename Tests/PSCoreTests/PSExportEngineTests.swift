@@ -68,6 +68,7 @@ import Testing
     // MARK: node_exporter
 
     @Test func nodeExporterTextfileCollectorReadsTheValuesWithoutError() throws {
+        let hostile = Self.hostileRecords()
         let run = try Self.script(#"""
             need prometheus-node-exporter
             mkdir "$dir/tf"
@@ -78,11 +79,15 @@ import Testing
             ready "http://127.0.0.1:$port/metrics"
             pssnap | psagg -g user > "$dir/rows.ndjson"
             psexport --textfile "$dir/tf/pstools.prom" "$dir/rows.ndjson" || exit 1
+            cat > "$dir/hostile.ndjson" <<'EOF'
+            HOSTILE
+            EOF
+            psexport --textfile "$dir/tf/hostile.prom" -f rss "$dir/hostile.ndjson" || exit 1
             curl -sf "http://127.0.0.1:$port/metrics" > "$dir/scrape" || exit 1
             cat "$dir/rows.ndjson"
             echo ---
             grep -E '^(pstools_|node_textfile_scrape_error)' "$dir/scrape"
-            """#)
+            """#.replacingOccurrences(of: "HOSTILE\n", with: hostile))
         #expect(run.status == 0, "\(run.stderr)")
         let parts = run.stdoutText.components(separatedBy: "---\n")
         guard parts.count == 2 else { Issue.record("no scrape: \(run.stdoutText)"); return }
@@ -95,6 +100,10 @@ import Testing
             guard let space = line.lastIndex(of: " ") else { continue }
             samples[String(line[..<space])] = Double(line[line.index(after: space)...])
         }
+        // Hostile names survive node_exporter's parse and re-exposition (it sorts labels).
+        #expect(samples[#"pstools_rss_bytes{comm="a \"q\" \\b\nn, x=y;z.w",pid="100"}"#] == 4096, "\(samples.keys.filter { $0.contains("100") })")
+        #expect(samples[#"pstools_rss_bytes{comm="trail\\",pid="101"}"#] == 8192)
+        #expect(samples[#"pstools_rss_bytes{comm="sp ace=eq",pid="104"}"#] == 20480)
         for row in rows {
             let user = row["user"] as? String ?? ""
             #expect(samples["pstools_rss_bytes{user=\"\(user)\"}"] == Self.number(row["rss"]), "rss of \(user)")
