@@ -40,9 +40,9 @@ public enum PSExport {
         examples: [
             ("pssnap -i15 | psagg -g user | psexport --textfile /var/lib/node_exporter/textfile/pstools.prom", "per-user figures for node_exporter's textfile collector, every 15 seconds"),
             ("pssnap -i10 | pslabel -r images.conf -n image | psagg -g image | psexport -F opentsdb | nc tsdb 4242", "named kinds of processes into OpenTSDB"),
-            ("pssnap | psdelta | psexport -F prometheus | curl --data-binary @- http://vm:8428/api/v1/import/prometheus", "into VictoriaMetrics"),
+            ("pssnap -i1 -n2 | psdelta | psagg -g user | psexport -F prometheus --host | curl --data-binary @- http://vm:8428/api/v1/import/prometheus", "into VictoriaMetrics, from cron (curl sends when its input ends)"),
             ("pssnap | psagg -g user | psexport -F prometheus --no-timestamps | curl --data-binary @- http://pushgateway:9091/metrics/job/pstools/instance/$(uname -n)", "one snapshot to a Prometheus pushgateway (which refuses timestamps), from cron"),
-            ("pssnap -i10 | psdelta | psexport -F influx -f cpu,rss --host | curl --data-binary @- 'http://influx:8086/write?db=procs'", "CPU and memory per process into InfluxDB 1.x"),
+            ("pssnap -i1 -n2 | psdelta | psexport -F influx -f cpu,rss --host | curl --data-binary @- 'http://influx:8086/write?db=procs'", "CPU and memory per process into InfluxDB 1.x, from cron"),
             ("pssnap -i60 | psagg -g user | psexport -F graphite --prefix servers.$(uname -n).pstools | nc graphite 2003", "into Graphite"),
         ],
         extraSections: [("NAMES", namesRoff), ("ESCAPING", escapingRoff)],
