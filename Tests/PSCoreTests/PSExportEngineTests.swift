@@ -378,4 +378,23 @@ import Testing
         #expect(run.status == 0, "\(run.stdoutText)\(run.stderr)")
         #expect(run.stdoutText.contains("written"))
     }
+
+    @Test func recordsOfTheSameSnapshotAfterAPauseBecomeAFurtherExpositionAndTheTextfileIsRewrittenWhole() throws {
+        let run = try Self.script(#"""
+            mkfifo "$dir/in" "$dir/in2"
+            psexport -F prometheus -f rss -l pid < "$dir/in" > "$dir/out" &
+            psexport --textfile "$dir/t.prom" -f rss -l pid < "$dir/in2" &
+            exec 3> "$dir/in" 4> "$dir/in2"
+            for fd in 3 4; do echo '{"ts":5,"pid":1,"rss":10}' >&$fd; done
+            i=0; while [ ! -s "$dir/out" ] || [ ! -s "$dir/t.prom" ]; do i=$((i+1)); [ $i -gt 600 ] && { echo stuck; exit 1; }; sleep 0.1; done
+            for fd in 3 4; do echo '{"ts":5,"pid":2,"rss":20}' >&$fd; done
+            exec 3>&- 4>&-
+            wait
+            cat "$dir/out"; echo ---; cat "$dir/t.prom"
+            """#)
+        #expect(run.status == 0, "\(run.stderr)")
+        let help = "# HELP pstools_rss_bytes rss (bytes): " + FieldTable.info("rss")!.source + "\n# TYPE pstools_rss_bytes gauge\n"
+        #expect(run.stdoutText == help + "pstools_rss_bytes{pid=\"1\"} 10 5000\n" + help + "pstools_rss_bytes{pid=\"2\"} 20 5000\n---\n"
+            + help + "pstools_rss_bytes{pid=\"1\"} 10\npstools_rss_bytes{pid=\"2\"} 20\n")
+    }
 }

@@ -211,6 +211,13 @@ import Testing
         #expect(image.output == "pstools,image=web count=2,rss=10 5000000000\npstools count=1,rss=1 5000000000\n")
     }
 
+    @Test func threadRecordsAreLabelledByTidToo() throws {
+        let input = Self.lines([#"{"ts":5,"pid":1,"tid":1,"comm":"x","threads":2}"#, #"{"ts":5,"pid":1,"tid":9,"comm":"x:w","threads":2}"#])
+        let r = try Self.run(["-F", "influx"], input)
+        #expect(r.output == "pstools,pid=1,comm=x,tid=1 threads=2 5000000000\npstools,pid=1,comm=x:w,tid=9 threads=2 5000000000\n")
+        #expect(r.errors.isEmpty)
+    }
+
     @Test func hostLabelIsTheRecordsHostElseTheNodeName() throws {
         let input = Self.lines([#"{"ts":5,"host":"db1","pid":1,"comm":"x","rss":1}"#, #"{"ts":5,"pid":2,"comm":"y","rss":2}"#])
         let r = try Self.run(["-F", "influx", "--host"], input)
