@@ -118,7 +118,7 @@ public final class MetricsExporter {
         if duplicate {
             if !warnedDuplicate {
                 warnedDuplicate = true
-                let shown = labels.withBufferedBytes { String(decoding: $0.prefix(200), as: UTF8.self) }
+                let shown = TerminalText.sanitize(labels.withBufferedBytes { String(decoding: $0.prefix(200), as: UTF8.self) })
                 diagnostics.report("records with the same labels in one snapshot (\(shown)): only the first is exported; add a label with -l, or sum them with psagg -g")
             }
             return nil
@@ -317,7 +317,7 @@ public final class MetricsExporter {
             let names = Set([f.naming.family, f.naming.sample])
             if !samplesTaken.isDisjoint(with: names) {
                 f.suppressed = true
-                diagnostics.report("field '\(name)' would be the metric '\(f.naming.sample)' of another field; left out")
+                diagnostics.report("field '\(TerminalText.sanitize(name))' would be the metric '\(f.naming.sample)' of another field; left out")
                 return nil
             }
             samplesTaken.formUnion(names)
