@@ -211,6 +211,20 @@ import Testing
         #expect(image.output == "pstools,image=web count=2,rss=10 5000000000\npstools count=1,rss=1 5000000000\n")
     }
 
+    @Test func absurdTimestampsAndValuesNeverBreakALine() throws {
+        let huge = String(repeating: "9", count: 70)
+        let input = Self.lines(["{\"ts\":\(huge),\"pid\":1,\"rss\":\(huge)}", #"{"ts":-2.5,"pid":1,"rss":1e3}"#])
+        for format in MetricFormat.allCases {
+            let r = try Self.run(["-F", format.rawValue, "-l", "pid"], input)
+            #expect(r.status == 0, "\(format)")
+            for line in r.output.split(separator: "\n") where !line.hasPrefix("#") {
+                let fields = line.split(separator: " ")
+                #expect(fields.count == (format == .opentsdb ? 5 : 3), "\(format): \(line)")
+                #expect(fields.allSatisfy { !$0.isEmpty })
+            }
+        }
+    }
+
     @Test func threadRecordsAreLabelledByTidToo() throws {
         let input = Self.lines([#"{"ts":5,"pid":1,"tid":1,"comm":"x","threads":2}"#, #"{"ts":5,"pid":1,"tid":9,"comm":"x:w","threads":2}"#])
         let r = try Self.run(["-F", "influx"], input)

@@ -103,7 +103,7 @@ public final class MetricsExporter {
         if !inSnapshot {
             inSnapshot = true
             snapshotTS = ts
-            setTimestamp(tsValue.raw)
+            setTimestamp(tsValue.raw, ts)
         }
         let plan = self.plan(for: r)
         if let problem = plan.slots.withUnsafeBufferPointer({ slots -> String? in
@@ -156,16 +156,25 @@ public final class MetricsExporter {
         wroteThisSnapshot = false
     }
 
-    private func setTimestamp(_ raw: UnsafeBufferPointer<UInt8>) {
+    private func setTimestamp(_ raw: UnsafeBufferPointer<UInt8>, _ ts: Double) {
         tsText.discard()
         guard options.textfile == nil && options.timestamps else { return }
         tsText.append(0x20)
+        let places: Int
         switch format {
         case .openmetrics:
-            if DecimalText.isPlain(raw) { tsText.append(raw) } else { DecimalText.append(raw, times10: 0, whole: false, to: tsText) }
-        case .prometheus: DecimalText.append(raw, times10: 3, whole: true, to: tsText)
-        case .influx: DecimalText.append(raw, times10: 9, whole: true, to: tsText)
-        case .opentsdb, .graphite: DecimalText.append(raw, times10: 0, whole: true, to: tsText)
+            if DecimalText.isPlain(raw) { tsText.append(raw); return }
+            places = 0
+        case .prometheus: places = 3
+        case .influx: places = 9
+        case .opentsdb, .graphite: places = 0
+        }
+        let whole = format != .openmetrics
+        if !DecimalText.append(raw, times10: places, whole: whole, to: tsText) {
+            // A number of more than 60 digits: through a double, which is all it can mean anyway.
+            var scaled = ts
+            for _ in 0..<places { scaled *= 10 }
+            tsText.appendDouble(whole ? scaled.rounded(.towardZero) : scaled, decimals: whole ? 0 : 3)
         }
     }
 
