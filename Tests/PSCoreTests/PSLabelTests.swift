@@ -104,6 +104,9 @@ import Testing
         let r = try Self.run([], "")
         #expect(r.status == 2)
         #expect(r.errors.first == "no rules: give -e 'LABEL QUERY' or -r RULES_FILE")
+        let known = try Self.run(["-n", "ts", "-e", "x pid>0"], "")
+        #expect(known.status == 2)
+        #expect(known.errors.first == "option '-n': 'ts' is a field the tools write; choose another name")
     }
 
     @Test func treeRulesNeedPidAndPpid() throws {

@@ -13,7 +13,7 @@ public enum PSLabel {
         ],
         options: [
             OptionSpec("n", "name", value: "NAME", help: "the field to add (default label)",
-                       doc: "The name of the field to add; \\fBlabel\\fR by default.",
+                       doc: "The name of the field to add; \\fBlabel\\fR by default. Not the name of a field the tools write (\\fBts\\fR, \\fBpid\\fR, \\fBcomm\\fR...): a second one would win over the record's own.",
                        completion: .none),
             OptionSpec("r", "rules", value: "RULES_FILE", help: "read rules from RULES_FILE (re-read when it changes)",
                        doc: "Read rules from \\fIRULES_FILE\\fR, one \\fILABEL QUERY\\fR per line, in their place among the other \\fB\\-r\\fR and \\fB\\-e\\fR rules. Checked again at each new snapshot.",
@@ -54,6 +54,10 @@ public enum PSLabel {
     public static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics) throws -> Int32 {
         let name = args.value("name") ?? "label"
         guard !name.isEmpty else { throw UsageError("option '-n' needs a field name") }
+        if FieldTable.info(name) != nil {
+            // A second `ts` or `pid` would win over the record's own and change what it is.
+            throw UsageError("option '-n': '\(name)' is a field the tools write; choose another name")
+        }
         let sources: [Source] = args.ordered.compactMap { option in
             switch option.long {
             case "rule": return .expression(option.value)
