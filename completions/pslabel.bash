@@ -5,6 +5,9 @@
 # Sets kind and words for an option that takes a value; fails for any other word.
 _pslabel_option_value() {
     case $1 in
+        -n|--name) kind=none ;;
+        -r|--rules) kind=file ;;
+        -e|--rule) kind=none ;;
         *) return 1 ;;
     esac
 }
@@ -44,7 +47,7 @@ _pslabel() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '--strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-n --name -r --rules -e --rule --strict -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=file

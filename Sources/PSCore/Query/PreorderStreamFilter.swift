@@ -65,8 +65,17 @@ final class PreorderStreamFilter {
         return v == Truth.yes
     }
 
+    /// True once a record was held: every later record of the snapshot is held too.
+    var isHolding: Bool { !held.isEmpty }
+
     /// Ends the snapshot: calls `emit` with each held record that is selected, in input order.
     func finish(_ emit: (Record) throws -> Void) rethrows {
+        try finishHeld { _, record in try emit(record) }
+    }
+
+    /// Ends the snapshot like `finish`, giving each selected held record with its place among the
+    /// held records (0 for the first one held), for a caller that holds the same records.
+    func finishHeld(_ emit: (Int, Record) throws -> Void) rethrows {
         defer {
             index.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
@@ -94,6 +103,6 @@ final class PreorderStreamFilter {
             }
             result[i] = v
         }
-        for i in held.indices where result[i] == Truth.yes { try emit(held[i].record) }
+        for i in held.indices where result[i] == Truth.yes { try emit(i, held[i].record) }
     }
 }

@@ -241,6 +241,19 @@ public final class LineReader {
         return nil
     }
 
+    /// Waits up to `milliseconds` for the current input to have something to read (data, its end,
+    /// an error): true when a read would not block, or when there is no input open. For a tool
+    /// that wants to know whether its writer has paused (psexport ends a snapshot there).
+    public func waitForInput(milliseconds: Int32) -> Bool {
+        guard fd >= 0, mayBlock else { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = poll(&p, 1, milliseconds)
+            if n < 0 && errno == EINTR { continue }
+            return n != 0
+        }
+    }
+
     /// Closes the current input; the buffer's bytes stay as they are (a last line may point into them).
     private func closeInput() {
         if fd >= 0 && ownsDescriptor { SystemCall.close(fd) }

@@ -16,9 +16,19 @@ public final class StreamToolLoop {
     /// Set when `--strict` stopped the run.
     public private(set) var stopped = false
 
+    /// `beforeBlocking`, when given, is called before a read that could block, before the output
+    /// is flushed, with the line reader (which can tell whether input is waiting): a tool that holds
+    /// a snapshot back until it ends can end it there (psexport).
     public init(files: [String], strict: Bool, output: OutputBuffer, diagnostics: Diagnostics,
-                maxLineLength: Int = LineReader.defaultMaxLineLength) {
-        reader = RecordReader(arguments: files, maxLineLength: maxLineLength, willBlock: { try output.flush() })
+                maxLineLength: Int = LineReader.defaultMaxLineLength,
+                beforeBlocking: ((LineReader) throws -> Void)? = nil) {
+        final class ReaderReference { unowned(unsafe) var lines: LineReader? }
+        let reference = ReaderReference()
+        reader = RecordReader(arguments: files, maxLineLength: maxLineLength, willBlock: {
+            if let beforeBlocking, let lines = reference.lines { try beforeBlocking(lines) }
+            try output.flush()
+        })
+        reference.lines = reader.lines
         self.strict = strict
         self.diagnostics = diagnostics
     }
