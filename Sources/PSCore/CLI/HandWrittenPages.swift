@@ -284,6 +284,22 @@ over the minute between two cron runs:
 psdelta /var/log/procs.ndjson | pscsv \-f ts,pid,comm,cpu,rss > day.csv
 .fi
 .RE
+.PP
+A fleet: name kinds of processes with rules, sum them per kind, and feed the
+engine that already watches the machines (a handful of series per host,
+whatever the processes come and go); the rules file is read again when it is
+edited:
+.PP
+.RS
+.nf
+pssnap \-i10 | pslabel \-r /etc/pstools/images.conf \-n image | psagg \-g image |
+    psexport \-F opentsdb \-\-host | nc tsdb 4242
+pssnap \-i15 | psagg \-g user |
+    psexport \-\-textfile /var/lib/node_exporter/textfile/pstools.prom
+* * * * * pssnap \-i1 \-n2 | psdelta | psagg \-g user | psexport \-F prometheus \-\-host |
+    curl \-s \-\-data\-binary @\- http://vm:8428/api/v1/import/prometheus
+.fi
+.RE
 .SH SEE ALSO
 .BR pssnap (1),
 .BR psfilter (1),
