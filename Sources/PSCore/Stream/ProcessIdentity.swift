@@ -90,9 +90,10 @@ public struct IdentityProblem: Error, Equatable {
     public init(_ message: String) { self.message = message }
 }
 
-/// A snapshot's clock: `start + age` of its records, boot time plus the monotonic clock (the same
-/// for every record of a snapshot, to the tick). It says whether a process first seen now was
-/// born since the previous snapshot, with one rule for psdelta and psagg.
+/// A snapshot's clock: `start + age` of its first record, boot time plus the monotonic clock when
+/// that record was read (pssnap measures each record's age as it reads its stat, so later
+/// records of a snapshot carry later clocks). It says whether a process first seen now was born
+/// since the previous snapshot, with one rule for psdelta and psagg.
 public enum SnapshotClock {
     /// `start` counts in clock ticks (1/100 s), rounded down: a process born up to a tick after a
     /// snapshot can show a start up to 10 ms before it. So "born since" allows one tick.

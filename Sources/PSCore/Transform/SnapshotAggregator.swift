@@ -57,8 +57,8 @@ final class SnapshotAggregator {
     private(set) var inSnapshot = false
     private(set) var ts = 0.0
     private var host: [UInt8]? = nil
-    /// start + age of a record: boot time plus the monotonic clock, the same for every record of
-    /// a snapshot (pstools(7)). The interval for `cpu_reaped` is the difference between two snapshots'.
+    /// start + age of the snapshot's first record: boot time plus the monotonic clock when it was read,
+    /// about when the snapshot began. The interval for `cpu_reaped` is the difference between two snapshots'.
     private var clock: Double? = nil
     /// The time since the previous snapshot, from the clocks; nil when unknown.
     private var interval: Double? = nil
