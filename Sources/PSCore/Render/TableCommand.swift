@@ -36,29 +36,20 @@ public enum TableCommand {
     public static func run(_ args: ParsedArguments, dialect: TableDialect, output stdout: OutputBuffer,
                            diagnostics: Diagnostics) throws -> Int32 {
         let columns = try columns(args)
-        var header = !args.has("no-header")
+        let header = !args.has("no-header")
         var output = stdout
-        var appendFD: Int32 = -1
-        defer { if appendFD >= 0 { SystemCall.close(appendFD) } }
-        var existingHeader: [UInt8]? = nil
+        var append: AppendTarget? = nil
+        defer { append?.close() }
         if let path = args.value("append") {
-            switch SystemCall.openForAppend(path) {
-            case .failure(let e): throw RuntimeError("cannot open '\(path)': \(e.message)")
-            case .success(let fd): appendFD = fd
+            switch OutputFile.open(path, mode: .append) {
+            case .failure(let e): throw e
+            case .success(let fd): append = AppendTarget(path: path, fd: fd, checksHeader: header)
             }
-            if case .success(let size) = SystemCall.fileSize(appendFD), size > 0 {
-                header = false
-                existingHeader = firstLine(appendFD)
-            }
-            output = OutputBuffer(fd: appendFD)
+            output = OutputBuffer(fd: append!.fd)
         }
         let writer = TableWriter(dialect: dialect, columns: columns, header: header, crlf: args.has("crlf"))
-        if let existing = existingHeader, !args.has("no-header"), let path = args.value("append") {
-            writer.willWriteHeader = { line in
-                guard line.elementsEqual(existing) else {
-                    throw RuntimeError("'\(path)' starts with another header; appending nothing (its header: \(String(decoding: existing.prefix(200), as: UTF8.self)))")
-                }
-            }
+        if let append {
+            writer.willWriteHeader = { line, lineEnd in try append.begin(header: line, lineEnd: lineEnd) }
         }
         let loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"), output: output, diagnostics: diagnostics)
         try writer.start(to: output)
@@ -69,6 +60,57 @@ public enum TableCommand {
         }
         try output.flush()
         return loop.status
+    }
+
+    /// `-a FILE`: what is already in the file is looked at, and the header decided, under an
+    /// exclusive flock(2), just before the first line is written (when the columns are known), so
+    /// that runs started together on a new file write one header between them, and a run waiting
+    /// for its input holds no lock. Rows are appended with O_APPEND, each flush one write(2).
+    final class AppendTarget {
+        let path: String
+        let fd: Int32
+        /// False with --no-header: the file's first line is not compared then.
+        let checksHeader: Bool
+
+        init(path: String, fd: Int32, checksHeader: Bool) {
+            self.path = path
+            self.fd = fd
+            self.checksHeader = checksHeader
+        }
+
+        func close() { SystemCall.close(fd) }
+
+        /// Under the lock: an empty file gets the header (written here, at once); a file that
+        /// starts with another header is refused; a last line without its newline gets one, so the
+        /// first row is not glued onto it. Returns false: the header is never the writer's to write.
+        func begin(header line: UnsafeBufferPointer<UInt8>, lineEnd: [UInt8]) throws -> Bool {
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw RuntimeError("cannot lock '\(path)': \(Errno.current.message)") }
+            }
+            defer { _ = flock(fd, LOCK_UN) }
+            var size = 0
+            if case .success(let n) = SystemCall.fileSize(fd) { size = n }
+            var bytes: [UInt8] = []
+            if size == 0 {
+                if checksHeader { bytes = Array(line) + lineEnd }
+            } else {
+                if checksHeader {
+                    let existing = TableCommand.firstLine(fd)
+                    guard line.elementsEqual(existing) else {
+                        throw RuntimeError("'\(path)' starts with another header; appending nothing (its header: \(String(decoding: existing.prefix(200), as: UTF8.self)))")
+                    }
+                }
+                var last: UInt8 = 0x0A
+                _ = SystemCall.pread(fd, &last, 1, size - 1)
+                if last != 0x0A { bytes = [0x0A] }
+            }
+            if !bytes.isEmpty {
+                let out = OutputBuffer(fd: fd)
+                out.append(bytes)
+                try out.flush()
+            }
+            return false
+        }
     }
 
     /// The first line of an open file, without its line end (`\n` or `\r\n`); at most 1 MiB is read.

@@ -24,9 +24,10 @@ public final class TableWriter {
     private let writesHeader: Bool
     private let lineEnd: [UInt8]
     private var scratch: [UInt8] = []
-    /// Called with the header line (without its line end) before it is written; it may throw to
-    /// refuse it (pscsv --append checks the file's existing header).
-    public var willWriteHeader: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
+    /// Called with the header line (without its line end) and its line end before the header is
+    /// written; it may throw to refuse it (pscsv --append checks the file's existing header), and
+    /// returns whether the writer still writes it (false: the hook dealt with it).
+    public var willWriteHeader: ((_ line: UnsafeBufferPointer<UInt8>, _ lineEnd: [UInt8]) throws -> Bool)?
 
     public init(dialect: TableDialect, columns: [String]?, header: Bool, crlf: Bool = false) {
         self.dialect = dialect
@@ -57,8 +58,8 @@ public final class TableWriter {
             scratch.withUnsafeBufferPointer { appendText($0, to: header) }
         }
         try header.bytes.withUnsafeBufferPointer { line in
-            try willWriteHeader?(line)
-            if writesHeader {
+            let wanted = try willWriteHeader?(line, lineEnd) ?? true
+            if writesHeader && wanted {
                 out.append(line)
                 out.append(lineEnd)
             }
