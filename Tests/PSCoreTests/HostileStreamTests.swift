@@ -134,3 +134,34 @@ import Testing
         #expect((Int(run.lines.first ?? "") ?? 0) >= 1, "\(run.stdoutText)")
     }
 }
+
+/// Under a small address-space limit (`ulimit -v`, as a cautious cron job sets), a line too big
+/// for the memory left is skipped and reported like an overlong line, and the good records
+/// around it still come out: no abort, no good record lost.
+@Suite(.serialized) struct LowMemoryStreamTests {
+    @Test(arguments: [30_000, 45_000, 60_000])
+    func aLineTooBigForMemoryIsSkippedAndTheGoodRecordsComeOut(limit: Int) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pstools-lowmem-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.ndjson")
+        var data = Data(Array(#"{"ts":1,"pid":1,"ppid":0,"comm":"a"}"#.utf8) + [0x0A])
+        data.append(contentsOf: Array(#"{"ts":1,"pid":2,"ppid":0,"comm":"b","cmdline":""#.utf8))
+        data.append(contentsOf: [UInt8](repeating: 0x78, count: 12 << 20))
+        data.append(contentsOf: Array("\"}\n".utf8))
+        data.append(contentsOf: Array(#"{"ts":1,"pid":3,"ppid":0,"comm":"c"}"#.utf8) + [0x0A])
+        data.append(contentsOf: [UInt8](repeating: 0x20, count: 20 << 20))
+        data.append(contentsOf: [0x0A] + Array(#"{"ts":1,"pid":5,"ppid":0,"comm":"e"}"#.utf8) + [0x0A])
+        try data.write(to: input)
+        for source in ["'\(input.path)'", "< '\(input.path)'", "- < '\(input.path)'"] {
+            let run = try TestSupport.shell("ulimit -v \(limit); psfilter 'pid>0' \(source) | cut -c1-40")
+            #expect(!run.stderr.contains("Fatal error") && !run.stderr.contains("crashed"), "\(run.stderr.prefix(300))")
+            let written = run.lines.map { String($0) }
+            #expect(written.first == #"{"ts":1,"pid":1,"ppid":0,"comm":"a"}"#, "limit \(limit) \(source): \(written)")
+            #expect(written.contains(#"{"ts":1,"pid":3,"ppid":0,"comm":"c"}"#), "limit \(limit) \(source): \(written) \(run.stderr.prefix(300))")
+            #expect(written.last == #"{"ts":1,"pid":5,"ppid":0,"comm":"e"}"#, "limit \(limit) \(source): \(written)")
+            let messages = run.stderr.split(separator: "\n")
+            #expect(messages.allSatisfy { $0.hasPrefix("psfilter: ") && $0.contains("skipped") }, "\(messages)")
+        }
+    }
+}
