@@ -15,8 +15,10 @@ public enum TableCommand {
             OptionSpec(nil, "no-header", help: "write no header line",
                        doc: "Write no header line. By default the header (the column names) is written once, before the first row, however many snapshots and files the input holds; with \\fB\\-f\\fR it is written at once, even if no record follows."),
             OptionSpec("a", "append", value: "FILE", help: "append to FILE, with a header only if FILE is empty",
-                       doc: "Append the rows to \\fIFILE\\fR (created if missing) instead of writing them to standard output, and write the header only when \\fIFILE\\fR is empty: a cron job can run \\fBpssnap \\-n1 | \(tool) \\-f ts,pid,rss \\-a log\\fR every minute and the file keeps one header. If \\fIFILE\\fR already starts with a different header, \(tool) appends nothing and exits with status 1, rather than mix two tables in one file.",
+                       doc: "Append the rows to \\fIFILE\\fR (created if missing) instead of writing them to standard output, and write the header only when \\fIFILE\\fR is empty: a cron job can run \\fBpssnap \\-n1 | \(tool) \\-f ts,pid,rss \\-a log\\fR every minute and the file keeps one header. If \\fIFILE\\fR already starts with a different header, \(tool) appends nothing and exits with status 1, rather than mix two tables in one file. The header is decided under an exclusive \\fBflock\\fR(2) on \\fIFILE\\fR, taken just before the first line is written, so runs started together on a new file write one header between them (other writers that want the same must take that lock). A last line without its newline gets one before the first row. Written as root in a directory other users can write to, \\fIFILE\\fR is safe: a symbolic link is never followed (\\fB\\(aqFILE\\(aq is a symbolic link; not followed when writing\\fR), and anything but a regular file (a FIFO, a device, a directory) is refused with why; both exit with status 1 before reading anything.",
                        completion: .file),
+            OptionSpec(nil, "spreadsheet", help: "make every cell safe to open in a spreadsheet",
+                       doc: "For a file a person opens in a spreadsheet (LibreOffice, Excel, Google Sheets). Process names, command lines and user names are chosen by whoever runs a process, and a spreadsheet runs a cell that starts with \\fB=\\fR as a formula (a process named \\fB=1+cmd|\\(aq /C calc\\(aq!A0\\fR is a command on some systems). With this option a text cell that starts with \\fB=\\fR, \\fB+\\fR, \\fB\\-\\fR, \\fB@\\fR, TAB or CR gets a \\fB\\(aq\\fR in front (as OWASP advises: the spreadsheet shows it as text), and every control character but TAB, LF and CR (ESC, BEL, DEL, the C1 range) becomes U+FFFD. Numbers are written as numbers (\\fB\\-5\\fR is no formula); header cells are treated like any other. Without the option cells hold the data as it is, control characters included (a CSV file is data: look at one on a terminal with \\fBless\\fR(1), which shows them as \\fB^[\\fR)."),
             .strict,
         ]
     }
@@ -47,7 +49,8 @@ public enum TableCommand {
             }
             output = OutputBuffer(fd: append!.fd)
         }
-        let writer = TableWriter(dialect: dialect, columns: columns, header: header, crlf: args.has("crlf"))
+        let writer = TableWriter(dialect: dialect, columns: columns, header: header, crlf: args.has("crlf"),
+                                 spreadsheet: args.has("spreadsheet"))
         if let append {
             writer.willWriteHeader = { line, lineEnd in try append.begin(header: line, lineEnd: lineEnd) }
         }
