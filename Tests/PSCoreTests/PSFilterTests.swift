@@ -161,8 +161,8 @@ import Testing
         let input = Self.lines([Self.rec(1, 1, 0), #"{"ts":1,"pid":2}"#, #"{"pid":3,"ppid":1}"#, Self.rec(1, 4, 1)])
         let tree = try Self.run(["pid==1.."], input: input)
         #expect(tree.output == Self.lines([Self.rec(1, 1, 0), Self.rec(1, 4, 1)]))
-        #expect(tree.errors == ["FILE:2: missing integer field 'ppid' (a tree query needs ts, pid and ppid)",
-                                "FILE:3: missing number field 'ts' (a tree query needs ts, pid and ppid)"])
+        #expect(tree.errors == ["FILE:2:16: missing integer field 'ppid' (a tree query needs ts, pid and ppid)",
+                                "FILE:3:18: missing number field 'ts' (a tree query needs ts, pid and ppid)"])
         #expect(tree.status == 1)
         let ancestors = try Self.run(["..pid==4"], input: input)
         #expect(ancestors.output == Self.lines([Self.rec(1, 1, 0), Self.rec(1, 4, 1)]))
