@@ -163,3 +163,15 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// Texts of many distinct non-ASCII characters keep the engine's memory bounded and its answers right.
+@Suite struct RegexEngineWideTextTests {
+    @Test func manyDistinctCharactersStayRight() throws {
+        let m = try RegexMatcher.compile(Array("^[^a]*\u{4E00}[一-龥]{3}$".utf8)).get()
+        var text: [UInt8] = []
+        for c in 0x3400..<0x4D00 { text += Array(String(UnicodeScalar(c)!).utf8) }
+        for _ in 0..<3 { #expect(!text.withUnsafeBufferPointer { m.matches($0) }) }
+        text += Array("\u{4E00}一二三".utf8)
+        #expect(text.withUnsafeBufferPointer { m.matches($0) })
+    }
+}

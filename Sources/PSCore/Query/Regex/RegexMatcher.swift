@@ -18,6 +18,8 @@ final class RegexMatcher {
 
     /// States kept before the cache is emptied: 128 table entries each (512 bytes).
     static let maxStates = 2_000
+    /// Moves on non-ASCII characters kept before those are forgotten.
+    static let maxWide = 50_000
 
     /// What a character is, for assertions: the text's edge, a word character or another one.
     private static let edge: Int32 = 0, other: Int32 = 1, word: Int32 = 2
@@ -228,6 +230,8 @@ final class RegexMatcher {
                 } else {
                     let before = epoch
                     t = settle(move(s, c))
+                    // Bounded like the table: a text of many distinct characters starts it afresh.
+                    if wide.count >= RegexMatcher.maxWide { wide.removeAll(keepingCapacity: true) }
                     if epoch == before { wide[wideKey] = t }
                 }
             }
