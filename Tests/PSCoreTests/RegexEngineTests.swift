@@ -92,6 +92,9 @@ import Testing
         ("^h.llo$", "héllo", true), ("^h..llo$", "héllo", false), ("^.$", "€", true), ("^[^a]$", "€", true),
         ("^[é]$", "é", true), ("^[à-ü]+$", "éèö", true), ("[[:alpha:]]", "é", false), ("^\\w$", "é", false),
         ("^.$", "\u{1F600}", true), ("é+", "ééé", true), ("^(é|e)$", "e", true), ("\\bwörld", "hello wörld", true),
+        // Patterns with one first byte (the matcher skips to it with memchr) among wide characters.
+        ("sshd", "ééé sshd", true), ("sshd", "éssh dé", false), ("\\.py$", "a.pyé", false), ("b$", "éb", true),
+        ("-X(mx|ms)[0-9]+", "java -Xmx2g", true), ("x", "", false), ("a", "€€€a", true),
     ])
     func charactersAreUnicodeScalars(_ pattern: String, _ subject: String, _ expected: Bool) {
         #expect(Self.ours(pattern, subject) == expected, "'\(pattern)' on '\(subject)'")

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The query's `~`: does an extended regular expression match anywhere in a string? Answered in
 /// time linear in the string, whatever the pattern and the string (a process's cmdline is
 /// written by whoever runs it; glibc's backtracking regexec took 46 s on 128 KiB of `a` against
@@ -65,10 +69,44 @@ final class RegexMatcher {
                 if m || !c.isEmpty { anchored = false }
             }
         }
+        skipTo = RegexMatcher.soleFirstByte(self)
         reset()
     }
 
     deinit { table.deallocate() }
+
+    /// When every match must start with one ASCII byte (`sshd`, `\.jar( |$)`, `-X(mx|ms)`) and
+    /// no word boundary looks at the character before: that byte. Then, while no match is under
+    /// way (the idle states 1 and 2: only the first instruction, after a character), the matcher
+    /// jumps to the next such byte with memchr instead of stepping through the others.
+    private var skipTo: UInt8? = nil
+
+    private static func soleFirstByte(_ m: RegexMatcher) -> UInt8? {
+        let p = m.program
+        for i in 0..<p.count where p.ops[i] == .assertion {
+            let a = RegexAssertion(rawValue: UInt8(p.arg[i]))!
+            if a != .textStart && a != .textEnd { return nil }
+        }
+        var first: UInt8? = nil
+        for after in [RegexMatcher.other, RegexMatcher.word] {
+            let (pcs, matched) = m.closure([0], previous: RegexMatcher.other, next: after)
+            if matched { return nil }
+            for pc in pcs {
+                let i = Int(pc)
+                let c: UInt32
+                if p.ops[i] == .scalar {
+                    c = UInt32(bitPattern: p.arg[i])
+                } else {
+                    let set = p.sets[Int(p.arg[i])]
+                    guard set.ranges.count == 1, set.ranges[0].lowerBound == set.ranges[0].upperBound else { return nil }
+                    c = set.ranges[0].lowerBound
+                }
+                guard c > 0 && c < 0x80, first == nil || first == UInt8(c) else { return nil }
+                first = UInt8(c)
+            }
+        }
+        return first
+    }
 
     /// The compiled pattern, or why it is refused (for `invalid regular expression: ...`).
     static func compile(_ pattern: [UInt8]) -> Result<RegexMatcher, QueryCompileMessage> {
@@ -89,6 +127,10 @@ final class RegexMatcher {
         matchesAtEnd.removeAll(keepingCapacity: true)
         dead.removeAll(keepingCapacity: true)
         _ = intern([0, RegexMatcher.edge])
+        if skipTo != nil {
+            _ = intern([0, RegexMatcher.other])
+            _ = intern([0, RegexMatcher.word])
+        }
     }
 
     private func intern(_ key: [Int32]) -> Int32 {
@@ -210,6 +252,11 @@ final class RegexMatcher {
         var i = 0
         let n = bytes.count
         while i < n {
+            if s != 0 && s <= 2, let c = skipTo {
+                // Idle: nothing can start before the next `c`.
+                guard let hit = memchr(bytes.baseAddress! + i, Int32(c), n - i) else { return atEnd(s) }
+                i = bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            }
             let b = bytes[i]
             var t: Int32
             if b < 0x80 {
