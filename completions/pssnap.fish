@@ -13,7 +13,9 @@ function __fish_pssnap_list
     printf '%s\n' "$head"$argv
 end
 
-complete -c pssnap -f
+complete -c pssnap -n 'not contains -- -- (commandline -opc)' -f
+complete -c pssnap -n '__fish_is_nth_token 1; and not contains -- -- (commandline -opc)' -a 'ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv'
+complete -c pssnap -n 'contains -- -- (commandline -opc)' -x -a '(__fish_complete_subcommand -- --)'
 complete -c pssnap -s i -l interval -x -d 'take a snapshot every SECONDS (fractions allowed)'
 complete -c pssnap -s n -l count -x -d 'stop after COUNT snapshots'
 complete -c pssnap -s d -l duration -x -d 'stop after SECONDS, with a last snapshot exactly then'

@@ -34,6 +34,8 @@ public enum PSSnap {
                        completion: .directory),
         ],
         operandCompletion: .none,
+        firstOperandCompletion: .query(FieldTable.pssnap.map(\.name)),
+        afterDoubleDashCompletion: .command,
         examples: [
             ("pssnap | jq -c 'select(.rss > 100000000) | {pid, comm, rss}'", "processes over 100 MB, with jq"),
             ("pssnap -i1 -d60 -f +smaps > tree.ndjson", "a minute of one-second snapshots, with PSS and USS"),
@@ -89,7 +91,7 @@ public enum PSSnap {
         var repeating: Bool { interval != nil && count != 1 }
     }
 
-    public static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics,
+    static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics,
                            environment: SystemEnvironment = SystemEnvironment(),
                            faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil) throws -> Int32 {
         let options = try Options(args)

@@ -37,7 +37,7 @@ public final class ProcfsReader {
     private var warnedPaths: Set<String> = []
     /// Test seam, the one shim every open of a task's file passes: an errno to force for (task id, file).
     /// Golden tests use it for what a fixture tree cannot hold (EACCES as root, a process ending mid-read).
-    public var faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil
+    var faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil
 
     private func open(_ task: TaskHandle, _ file: TaskHandle.File, keep: Bool) -> Result<Int32, Errno> {
         if let e = faultHook?(task.tid ?? task.pid, file) { return .failure(e) }

@@ -16,6 +16,20 @@ public indirect enum QueryNode: Equatable, Sendable {
         }
     }
 
+    /// Every field the query reads, in the order they first appear.
+    public var fieldsInOrder: [String] {
+        var names: [String] = []
+        func walk(_ n: QueryNode) {
+            switch n {
+            case .comparison(let c): if !names.contains(c.field) { names.append(c.field) }
+            case .not(let a), .tree(let a, _, _): walk(a)
+            case .and(let a, let b), .or(let a, let b): walk(a); walk(b)
+            }
+        }
+        walk(self)
+        return names
+    }
+
     public var hasTreeOperator: Bool {
         switch self {
         case .comparison: return false

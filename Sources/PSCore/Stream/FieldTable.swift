@@ -221,6 +221,8 @@ public enum FieldTable {
 
     /// Every name the shells offer where a field is expected.
     public static let names: [String] = all.map(\.name)
+    /// The label fields (what `psagg -g` and series keys are made of).
+    public static let labelNames: [String] = all.filter { $0.kind == .label }.map(\.name)
 
     /// The known field nearest to `name` by edit distance (at most a third of its length, at
     /// least 1 edit), among `candidates` (default: every known field), for "did you mean".

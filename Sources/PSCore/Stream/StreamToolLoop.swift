@@ -33,6 +33,14 @@ public final class StreamToolLoop {
         if strict { stopped = true }
     }
 
+    private var fieldCheck: FieldNameCheck? = nil
+
+    /// Warns once (not an error) about each of `names` that no record of the first snapshot has,
+    /// with the nearest known name: a typo in a query or `-f` shows at once.
+    public func checkFields(_ names: [String]) {
+        fieldCheck = FieldNameCheck(names: names, diagnostics: diagnostics)
+    }
+
     /// Calls `body` with each good record. `body` returns nil, or the message for a record that
     /// lacks what the tool needs (it is reported with the record's file and line, and skipped).
     /// Rethrows what `body` or the output throws (a write error, EPIPE).
@@ -42,8 +50,10 @@ public final class StreamToolLoop {
             case .failure(let error):
                 report(error)
             case .record(let record):
+                fieldCheck?.observe(record)
                 if let problem = try body(record) { report(reader.problem(problem)) }
             }
         }
+        fieldCheck?.finish()
     }
 }
