@@ -46,7 +46,7 @@ _pstsv() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-f --fields --no-header -a --append --strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-f --fields --no-header -a --append --spreadsheet --strict -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=file

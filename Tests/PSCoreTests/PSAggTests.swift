@@ -184,17 +184,17 @@ func runPSAgg(_ input: String, _ arguments: [String] = [], selector: (any Snapsh
         #expect(run.status == 1)
         #expect(run.output == #"{"ts":1,"count":2,"rss":5}"# + "\n")
         #expect(run.errors.count == 2)
-        #expect(run.errors.first == "FILE:2: missing number field 'ts'")
+        #expect(run.errors.first == "FILE:2:17: missing number field 'ts'")
         let strict = try runPSAgg(input, ["--strict"])
         #expect(strict.status == 1)
         #expect(strict.output == #"{"ts":1,"count":1,"rss":1}"# + "\n")
-        #expect(strict.errors == ["FILE:2: missing number field 'ts'"])
+        #expect(strict.errors == ["FILE:2:17: missing number field 'ts'"])
     }
 
     @Test func byRootNeedsAPid() throws {
         let run = try runPSAgg(recordLine([("ts", "1"), ("rss", "1")]), ["--by-root"])
         #expect(run.status == 1)
-        #expect(run.errors == ["FILE:1: missing field 'pid'"])
+        #expect(run.errors == ["FILE:1:16: missing field 'pid'"])
     }
 
     @Test(arguments: [

@@ -189,8 +189,8 @@ import Testing
         #expect(r.status == 1)
         #expect(r.errors == [
             "in1.ndjson:2:27: expected ',' or '}'",
-            "in1.ndjson:3: missing field 'start'",
-            "in1.ndjson:4: field 'pid' is not an integer",
+            "in1.ndjson:3:25: missing field 'start'",
+            "in1.ndjson:4:15: field 'pid' is not an integer",
         ])
         #expect(r.output == """
             {"ts":1,"pid":10,"start":5,"age":5,"utime":1,"stime":0,"dt":null,"cpu":null,"cpu_user":null,"cpu_sys":null}

@@ -164,8 +164,8 @@ import Testing
                                 #"{"ts":1,"pid":4294967297,"ppid":0}"#, Self.rec(1, 4, 1)])
         let tree = try Self.run(["pid==1.."], input: input)
         #expect(tree.output == Self.lines([Self.rec(1, 1, 0), Self.rec(1, 4, 1)]))
-        #expect(tree.errors == ["FILE:3: missing number field 'ts' (a tree query needs ts, pid and ppid)",
-                                "FILE:4: field 'pid' is out of range (0 to 2147483647): 4294967297"])
+        #expect(tree.errors == ["FILE:3:18: missing number field 'ts' (a tree query needs ts, pid and ppid)",
+                                "FILE:4:15: field 'pid' is out of range (0 to 2147483647): 4294967297"])
         #expect(tree.status == 1)
         let ancestors = try Self.run(["..pid==4"], input: input)
         #expect(ancestors.output == Self.lines([Self.rec(1, 1, 0), Self.rec(1, 4, 1)]))

@@ -88,7 +88,17 @@ work per line; the tree is kept by \fBppid\fR, \fBdepth\fR and the order.
 .PP
 A tool that passes a record through writes it byte for byte; psdelta and
 pslabel append their fields before the closing brace. So jq, grep and a
-user's own scripts can sit anywhere in a pipeline.
+user's own scripts can sit anywhere in a pipeline. A string escape such as a lone
+surrogate (\fB\(rsud800\fR, valid JSON syntax that stands for no
+character; pssnap never writes one) is passed through as it was; a tool that
+builds its own output from a string (psagg's group key, pscsv's cells)
+writes U+FFFD for it, so what it writes is valid UTF-8.
+.PP
+A problem with a record is reported as \fITOOL\fB: \fIFILE\fB:\fILINE\fB:\fICOL\fB: \fImessage\fR,
+also when the line is valid JSON but lacks what the tool needs: the column
+is then that of the value of the field the message names, or of the closing
+brace where a missing field would be
+(\fBpsdelta: stdin:1:16: missing field \(aqstart\(aq\fR).
 .SH FIELDS AND UNITS
 .IP \(bu 2
 Memory in bytes (\fBrss\fR, \fBvsize\fR, \fBswap\fR, \fBpss\fR,
@@ -392,10 +402,10 @@ or object is compared as its JSON text. For a field pstools does not know,
 the record's value decides: a number compares with numbers, a string with the
 value's text.
 .PP
-\fB~\fR matches an extended regular expression (\fBregex\fR(7), glibc's)
+\fB~\fR matches a POSIX extended regular expression (\fBregex\fR(7))
 anywhere in the text; anchor it with \fB^\fR and \fB$\fR. \fB!~\fR is its
 negation. On a number field it matches the decimal text as written in the
-record (\fBpid~\(aq^1\(aq\fR).
+record (\fBpid~\(aq^1\(aq\fR). See \fBREGULAR EXPRESSIONS\fR.
 .PP
 \fIFIELD\fB in (\fIA\fB, \fIB\fB, ...)\fR is true when the field equals one
 of the values.
@@ -404,6 +414,54 @@ A \fBnull\fR or absent field makes every comparison false, except \fB!=\fR
 and \fB!~\fR, which are true: each is the negation of its twin. So
 \fBtty!~\(aq\(aq\fR selects the records whose tty is null or absent (the
 empty expression matches any text).
+.SH REGULAR EXPRESSIONS
+The text a \fB~\fR looks at is written by whoever runs a process (a
+\fBcmdline\fR can be megabytes of anything), so pstools matches with its own
+engine, an automaton that reads the text once: the time is linear in the
+text whatever the pattern (glibc's backtracking took 46 seconds for
+\fBcmdline~\(aqa.*b\(aq\fR on 128 KiB of \fBa\fR). It answers "does it
+match anywhere" exactly as POSIX's leftmost-longest matching would, for:
+.IP \(bu 2
+characters and \fB\e\fR\fIc\fR (the character \fIc\fR itself:
+\fB\e.\fR, \fB\e*\fR, \fB\e\e\fR); \fB.\fR (any character);
+\fB^\fR and \fB$\fR (the start and end of the text: a string has no lines
+here);
+.IP \(bu 2
+bracket expressions: \fB[abc]\fR, \fB[^abc]\fR, ranges \fB[a\-z]\fR,
+\fB[]a]\fR, \fB[a\-]\fR, the classes \fB[:alpha:]\fR \fB[:digit:]\fR
+\fB[:alnum:]\fR \fB[:upper:]\fR \fB[:lower:]\fR \fB[:space:]\fR
+\fB[:blank:]\fR \fB[:punct:]\fR \fB[:print:]\fR \fB[:graph:]\fR
+\fB[:cntrl:]\fR \fB[:xdigit:]\fR, and \fB[.c.]\fR, \fB[=c=]\fR for one
+character;
+.IP \(bu 2
+groups \fB( )\fR, alternation \fB|\fR, and the repetitions \fB*\fR
+\fB+\fR \fB?\fR \fB{\fR\fIm\fB}\fR \fB{\fR\fIm\fB,}\fR
+\fB{\fR\fIm\fB,\fR\fIn\fB}\fR \fB{,\fR\fIn\fB}\fR;
+.IP \(bu 2
+GNU's \fB\ew\fR \fB\eW\fR \fB\es\fR \fB\eS\fR, and the word
+boundaries \fB\eb\fR \fB\eB\fR \fB\e<\fR \fB\e>\fR.
+.PP
+Characters are Unicode characters of the UTF-8 text: \fB.\fR matches all
+of \fBé\fR or of an emoji, never half of one, and \fB^h.llo$\fR matches
+\fBhéllo\fR; a byte that is not valid UTF-8 reads as U+FFFD. The classes,
+\fB\ew\fR and the word boundaries are ASCII's, as in the C locale:
+\fB[[:alpha:]]\fR does not match \fBé\fR (\fB[^[:space:]]\fR and
+\fB.\fR do). Matching is case-sensitive (\fB[Nn]ginx\fR for both). Unlike
+glibc, \fB.\fR also matches NUL (a \fB\eu0000\fR in a string).
+.PP
+Refused, as an error in the query (exit status 2) that says why:
+backreferences (\fB\e1\fR...\fB\e9\fR), which no linear-time matcher
+can decide; a repetition count above 255; a pattern larger than 10000
+steps once its counted repetitions are expanded
+(\fB(a{1,100}){1,200}\fR); groups and repetitions nested more than 100
+deep. Syntax errors are glibc's (\fBinvalid preceding regular
+expression\fR for \fB*a\fR, \fBunmatched [\fR...).
+.SH LIMITS
+Parentheses and negations (\fB!\fR, \fBnot\fR) may nest 100 deep; a
+deeper query is an error (\fBparentheses and negations nested more than 100
+deep\fR, exit status 2), so that no query, however it was built, can
+exhaust the stack (a 1 MiB stack is enough). A chain of \fB&&\fR
+or \fB||\fR is not nesting: any number of terms is fine.
 .SH STREAMING
 \fBpsfilter\fR decides a query without tree operators record by record. A
 query whose tree operators are all \fIX\fB..\fR (none under \fB!\fR) is

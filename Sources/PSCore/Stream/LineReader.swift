@@ -88,7 +88,8 @@ public final class LineReader {
         self.maxLineLength = max(1, maxLineLength)
         // One spare byte past the cap tells "exactly the cap" from "longer" without seeing a `\n`.
         capacity = max(1, min(bufferSize, self.maxLineLength + 1))
-        base = .allocate(capacity: capacity)
+        guard let base = Memory.allocate(UInt8.self, capacity: capacity) else { Memory.exhausted(capacity) }
+        self.base = base
         self.willBlock = willBlock
     }
 
@@ -101,7 +102,7 @@ public final class LineReader {
 
     deinit {
         closeInput()
-        base.deallocate()
+        Memory.release(base)
     }
 
     /// The next line or problem, nil at the end of the last input. Rethrows what `willBlock` throws.
@@ -119,6 +120,12 @@ public final class LineReader {
                 if skipping {
                     skipping = false
                     continue
+                }
+                if newline - lineStart > LineReader.defaultBufferSize && !Memory.available(3 * (newline - lineStart)) {
+                    // Parsing and writing a record takes about twice its size again: with less
+                    // memory left than that, skip it now rather than abort half-way through it.
+                    return .failure(InputError(input: inputName, line: lineNumber,
+                                               message: "line of \(newline - lineStart) bytes skipped: not enough memory to process it"))
                 }
                 return .line(Line(bytes: UnsafeBufferPointer(start: base + lineStart, count: newline - lineStart),
                                   number: lineNumber, hasNewline: true))
@@ -173,7 +180,17 @@ public final class LineReader {
                 return InputError(input: inputName, line: lineNumber + 1,
                                   message: "line longer than \(maxLineLength) bytes, skipped")
             }
-            grow()
+            // A long line (over 1 MiB): what is written so far goes out first (whole records), then
+            // the buffer grows, or, when the memory is not there, the line is skipped like an
+            // overlong one.
+            if capacity >= LineReader.defaultBufferSize, let willBlock { try willBlock() }
+            if !grow() {
+                skipping = true
+                let held = capacity
+                start = 0; end = 0; scanned = 0
+                return InputError(input: inputName, line: lineNumber + 1,
+                                  message: "line longer than \(held) bytes skipped: not enough memory to hold it")
+            }
         }
         if mayBlock, let willBlock { try willBlock() }
         while true {
@@ -201,13 +218,15 @@ public final class LineReader {
         }
     }
 
-    private func grow() {
+    /// Doubles the buffer (up to the cap); false when the memory is not there.
+    private func grow() -> Bool {
         let newCapacity = min(capacity * 2, maxLineLength + 1)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        guard let newBase = Memory.allocate(UInt8.self, capacity: newCapacity) else { return false }
         newBase.update(from: base, count: end)
-        base.deallocate()
+        Memory.release(base)
         base = newBase
         capacity = newCapacity
+        return true
     }
 
     private func openNext() throws -> InputError? {

@@ -25,10 +25,11 @@ public final class OutputBuffer {
         self.fd = fd
         self.threshold = threshold
         capacity = threshold + 64 * 1024
-        base = .allocate(capacity: capacity)
+        guard let base = Memory.allocate(UInt8.self, capacity: capacity) else { Memory.exhausted(capacity) }
+        self.base = base
     }
 
-    deinit { base.deallocate() }
+    deinit { Memory.release(base) }
 
     /// What is buffered and not yet flushed, copied out (tests, one-off renderings).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -40,10 +41,16 @@ public final class OutputBuffer {
 
     @inline(never)
     private func grow(toHold extra: Int) {
-        let newCapacity = max(capacity * 2, count + extra)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        var newCapacity = max(capacity * 2, count + extra)
+        var grown = Memory.allocate(UInt8.self, capacity: newCapacity)
+        if grown == nil {
+            newCapacity = count + extra
+            grown = Memory.allocate(UInt8.self, capacity: newCapacity)
+        }
+        // A record too big for the memory left: the run ends here, cleanly (what was flushed stays).
+        guard let newBase = grown else { Memory.exhausted(newCapacity) }
         newBase.update(from: base, count: count)
-        base.deallocate()
+        Memory.release(base)
         base = newBase
         capacity = newCapacity
     }

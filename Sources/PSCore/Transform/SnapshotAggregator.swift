@@ -17,6 +17,8 @@ final class SnapshotAggregator {
 
     let grouping: Grouping
     let output: OutputBuffer
+    /// Told, once per row and field, of a sum written as null because it is beyond a double's range.
+    var warn: ((String) -> Void)?
 
     private let tsKey = RecordKey("ts"), hostKey = RecordKey("host")
     private let pidKey = RecordKey("pid"), startKey = RecordKey("start"), ageKey = RecordKey("age")
@@ -115,7 +117,7 @@ final class SnapshotAggregator {
         inSnapshot = true
         self.ts = ts
         host = nil
-        if grouping != .field("host"), let h = first[hostKey] { host = Array(h.raw) }
+        if grouping != .field("host"), let h = first[hostKey] { host = Self.validJSON(h) }
         clock = nil
         interval = nil
         noteClock(first)
@@ -135,7 +137,7 @@ final class SnapshotAggregator {
         }
         let key = GroupKey(value)
         lastKeyRaw = raw.map { Array($0) } ?? Self.null
-        let g = groupIndex[key] ?? makeGroup(key, values: [value.map { $0.isNull ? Self.null : Array($0.raw) } ?? Self.null])
+        let g = groupIndex[key] ?? makeGroup(key, values: [value.map { $0.isNull ? Self.null : Self.validJSON($0) } ?? Self.null])
         lastKeyGroup = g
         return g
     }
@@ -149,7 +151,7 @@ final class SnapshotAggregator {
         let start = root[startKey]?.double ?? 0
         let key = GroupKey.root(pid, (start + 0).bitPattern)
         if let g = groupIndex[key] { return g }
-        func raw(_ k: RecordKey) -> [UInt8] { root[k].map { Array($0.raw) } ?? Self.null }
+        func raw(_ k: RecordKey) -> [UInt8] { root[k].map { Self.validJSON($0) } ?? Self.null }
         return makeGroup(key, values: [raw(pidKey), raw(startKey), raw(commKey)])
     }
 
@@ -360,6 +362,18 @@ final class SnapshotAggregator {
 
     private static let null: [UInt8] = Array("null".utf8)
 
+    /// A value copied into a row, as JSON that is valid UTF-8 whatever the record held: a string
+    /// with escapes is decoded and written again, so a lone surrogate (`\ud800`, which decodes to
+    /// no character) becomes U+FFFD. Other values are copied as they are.
+    static func validJSON(_ v: RecordValue) -> [UInt8] {
+        guard v.kind == .string, v.hasEscapes else { return Array(v.raw) }
+        var decoded: [UInt8] = []
+        v.appendDecodedString(to: &decoded)
+        let o = OutputBuffer(fd: -1)
+        o.appendJSONString(decoded)
+        return o.bytes
+    }
+
     private func writeHead() {
         output.append("{\"ts\":")
         output.appendDouble(ts, decimals: 3)
@@ -399,12 +413,26 @@ final class SnapshotAggregator {
             output.append(slotNames[slot])
             output.append(0x3A)
             sums.appendSum(slot: slot, to: output)
+            if sums.isOutOfRange(slot: slot) { warnOutOfRange(slot, sums) }
         }
         if sawDt {
             output.append(",\"cpu_reaped\":")
             if let p = reapedPercent(sums) { output.appendDouble(p, decimals: 3) } else { output.append("null") }
         }
         output.append("}\n")
+    }
+
+    private func warnOutOfRange(_ slot: Int, _ sums: GroupSums) {
+        let o = OutputBuffer(fd: -1)
+        o.appendDouble(ts, decimals: 3)
+        var message = "snapshot ts \(String(decoding: o.bytes, as: UTF8.self))"
+        if case .field(let name) = grouping, let key = sums.keyValues.first {
+            message += ", \(name) \(String(decoding: key, as: UTF8.self))"
+        } else if grouping == .byRoot, let pid = sums.keyValues.first {
+            message += ", root pid \(String(decoding: pid, as: UTF8.self))"
+        }
+        let field = String(decoding: slotNames[slot].dropFirst().dropLast(), as: UTF8.self)
+        warn?("\(message): the sum of '\(field)' is beyond the range of a double (1.8e308); written as null")
     }
 
     /// `-q` matched nothing under `-g` or `--by-root`: one row, key null, count 0, sums null.
