@@ -265,8 +265,8 @@ import Testing
         #expect(r.output == "pstools,pid=1,comm=a rss=1 5000000000\npstools,pid=4,comm=d rss=4 5000000000\n")
         #expect(r.errors == [
             "in1.ndjson:2:1: not a JSON object",
-            "in1.ndjson:3: missing number field 'ts'",
-            "in1.ndjson:4: field 'rss' is not a number",
+            "in1.ndjson:3:17: missing number field 'ts'",
+            "in1.ndjson:4:34: field 'rss' is not a number",
         ])
     }
 

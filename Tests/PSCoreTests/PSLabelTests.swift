@@ -109,10 +109,11 @@ import Testing
         #expect(known.errors.first == "option '-n': 'ts' is a field the tools write; choose another name")
     }
 
-    @Test func treeRulesNeedPidAndPpid() throws {
-        let r = try Self.run(["-e", "x pid==1.."], Self.lines([#"{"ts":1,"pid":1}"#, Self.tree[0]]))
+    @Test func treeRulesNeedTsAndAPid() throws {
+        // No ppid: a root. A pid out of range: a bad record, never another pid.
+        let r = try Self.run(["-e", "x pid==1.."], Self.lines([#"{"ts":1,"pid":4294967297,"ppid":0}"#, Self.tree[0]]))
         #expect(r.status == 1)
         #expect(r.output == Self.lines([Self.labelled(Self.tree[0], "x")]))
-        #expect(r.errors == ["in1.ndjson:1: missing integer field 'ppid' (a tree rule needs ts, pid and ppid)"])
+        #expect(r.errors == ["in1.ndjson:1:15: field 'pid' is out of range (0 to 2147483647): 4294967297 (a tree rule needs ts and pid)"])
     }
 }

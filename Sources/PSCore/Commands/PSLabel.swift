@@ -9,7 +9,7 @@ public enum PSLabel {
             "A rule is \\fILABEL QUERY\\fR: \\fILABEL\\fR is a bare word (letters, digits and \\fB_ \\- . / : @ +\\fR) or a quoted string (\\fB\\(aq...\\(aq\\fR or \\fB\\(dq...\\(dq\\fR, a backslash escaping the quote and itself), then one or more spaces, then the query: the rest of the line, in the language of \\fBpsfilter\\fR(1) and \\fBpstools-query\\fR(7), tree operators included: \\fBweb comm==nginx..\\fR gives nginx and everything below it the label \\fBweb\\fR.",
             "A rules file (\\fB\\-r\\fR) has one rule per line; blank lines and lines whose first non-blank character is \\fB#\\fR are skipped (a \\fB#\\fR later in a line belongs to the query). A rule that cannot be read is reported as \\fIRULES\\fB:\\fILINE\\fB:\\fICOL\\fB: \\fImessage\\fR (\\fB\\-e:1:\\fICOL\\fR for \\fB\\-e\\fR), with the line and a caret under the problem, and pslabel exits with status 2 before reading any input.",
             "\\fBRe-reading.\\fR pslabel runs as long as its input, so a rules file is checked again at the start of each snapshot (a run of records with the same \\fBts\\fR): when its inode, size or modification time changed, it is read again and its new rules apply from that snapshot on. A file replaced by an editor (written beside, renamed over) is seen the same way. If the new file has a bad rule, or cannot be read, pslabel reports it, keeps the rules it had, and exits with status 1 at the end.",
-            "\\fBStreaming.\\fR As \\fBpsfilter\\fR does: without tree operators each record is written as soon as it is read; when every tree operator is \\fIX\\fB..\\fR, a record is written as soon as every rule can decide it, which, with input in tree order as pssnap writes it, is at once; a rule with \\fB..\\fIX\\fR waits for each snapshot to end. A record without a numeric \\fBts\\fR, \\fBpid\\fR and \\fBppid\\fR is reported and skipped when a rule has a tree operator. Memory is bounded by one snapshot.",
+            "\\fBStreaming.\\fR As \\fBpsfilter\\fR does: without tree operators each record is written as soon as it is read; when every tree operator is \\fIX\\fB..\\fR, a record is written as soon as every rule can decide it, which, with input in tree order as pssnap writes it, is at once; a rule with \\fB..\\fIX\\fR waits for each snapshot to end. A record without a numeric \\fBts\\fR and an integer \\fBpid\\fR is reported and skipped when a rule has a tree operator (one without \\fBppid\\fR is a root). Memory is bounded by one snapshot.",
         ],
         options: [
             OptionSpec("n", "name", value: "NAME", help: "the field to add (default label)",
@@ -119,28 +119,24 @@ public enum PSLabel {
         }
         let hasFiles = sources.contains { if case .file = $0 { return true } else { return false } }
         let loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"), output: output, diagnostics: diagnostics)
-        let tsKey = RecordKey("ts"), pidKey = RecordKey("pid"), ppidKey = RecordKey("ppid")
+        let tsKey = RecordKey("ts"), identities = IdentityReader()
+        /// A tree rule's pid and ppid (IdentityReader's rule: a pid out of range is a bad record).
+        func link(_ r: Record) -> Result<(pid: Int32, ppid: Int32), IdentityProblem> {
+            identities.pid(r).flatMap { pid in identities.ppid(r).map { (pid, $0) } }
+        }
         try loop.run { r in
             let ts = r[tsKey]?.double
             var pid: Int32 = 0, ppid: Int32 = 0
-            if labeler.needsTree {
-                guard let ts else { return "missing number field 'ts' (a tree rule needs ts, pid and ppid)" }
-                guard let p = r[pidKey]?.int64 else { return "missing integer field 'pid' (a tree rule needs ts, pid and ppid)" }
-                guard let pp = r[ppidKey]?.int64 else { return "missing integer field 'ppid' (a tree rule needs ts, pid and ppid)" }
-                _ = ts
-                pid = Int32(truncatingIfNeeded: p)
-                ppid = Int32(truncatingIfNeeded: pp)
-            }
             if let ts, labeler.isNewSnapshot(ts: ts) {
                 try labeler.finishSnapshot()
-                if hasFiles { reloadIfChanged() }
                 // The new rules may need the tree where the old ones did not.
-                if labeler.needsTree, r[pidKey]?.int64 == nil || r[ppidKey]?.int64 == nil {
-                    return "missing integer field 'pid' or 'ppid' (a tree rule needs ts, pid and ppid)"
-                }
-                if labeler.needsTree {
-                    pid = Int32(truncatingIfNeeded: r[pidKey]!.int64!)
-                    ppid = Int32(truncatingIfNeeded: r[ppidKey]!.int64!)
+                if hasFiles { reloadIfChanged() }
+            }
+            if labeler.needsTree {
+                guard ts != nil else { return "missing number field 'ts' (a tree rule needs ts and pid)" }
+                switch link(r) {
+                case .success(let l): (pid, ppid) = l
+                case .failure(let problem): return problem.message + " (a tree rule needs ts and pid)"
                 }
             }
             try labeler.add(r, ts: ts ?? .nan, pid: pid, ppid: ppid)
