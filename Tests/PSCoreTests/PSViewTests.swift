@@ -239,6 +239,19 @@ let handMadeTree = [
             """)
     }
 
+    /// On a --threads stream a process's rss (repeated by each thread record) counts once in its
+    /// parent's total, its utime (each thread's own) once per thread.
+    @Test func threadTotalsCountProcessWideFiguresOnce() throws {
+        let input = [
+            recordLine([("ts", "1"), ("pid", "1"), ("tid", "1"), ("ppid", "0"), ("rss", "100"), ("utime", "1"), ("comm", "\"init\"")]),
+            recordLine([("ts", "1"), ("pid", "50"), ("tid", "50"), ("ppid", "1"), ("rss", "1000"), ("utime", "2"), ("comm", "\"java\"")]),
+            recordLine([("ts", "1"), ("pid", "50"), ("tid", "51"), ("ppid", "1"), ("rss", "1000"), ("utime", "3"), ("comm", "\"GC\"")]),
+        ].joined()
+        let run = try runPSView(["--sum", "-f", "tid,rss,utime,comm"], [input])
+        #expect(run.output.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").prefix(3).joined(separator: " ") }
+            == ["1 1.07KiB 6s", "50 1000B 5s", "51 1000B 3s"])
+    }
+
     @Test func oneBlockPerSnapshotAndBadLinesReported() throws {
         let input = viewRecord(ts: "1000", pid: 1, ppid: 0, comm: "a") + "not json\n"
             + recordLine([("pid", "2"), ("comm", "\"no-ts\"")])

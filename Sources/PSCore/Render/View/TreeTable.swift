@@ -73,6 +73,8 @@ public struct TreeTable {
 
         // Numbers, own or subtree totals, per numeric column.
         var tree: ProcessTree? = nil
+        // A thread record other than its process's main one (pssnap --threads).
+        var isExtraThread = [Bool](repeating: false, count: n)
         if hasPid {
             // A thread record (tid other than pid) hangs under its process's record.
             var ids = [Int32](repeating: 0, count: n), parents = [Int32](repeating: 0, count: n)
@@ -80,7 +82,7 @@ public struct TreeTable {
                 let r = records[i]
                 let pid = Int32(clamping: r[TreeTable.pidKey]?.int64 ?? 0)
                 let tid = r[TreeTable.tidKey]?.int64.map { Int32(clamping: $0) }
-                if let tid, tid != pid { ids[i] = tid; parents[i] = pid } else {
+                if let tid, tid != pid { ids[i] = tid; parents[i] = pid; isExtraThread[i] = true } else {
                     ids[i] = pid
                     parents[i] = Int32(clamping: r[TreeTable.ppidKey]?.int64 ?? 0)
                 }
@@ -91,10 +93,13 @@ public struct TreeTable {
         for (c, column) in columns.enumerated() where column.numeric {
             var values = records.map { $0[column.key]?.double }
             if column.summed, let tree {
-                // Bottom-up: a sum skips null members and is null only when every member is.
+                // Bottom-up: a sum skips null members and is null only when every member is. What
+                // a thread record repeats for its whole process (rss, fds...) counts once, from
+                // the process's own record, as psagg counts it.
+                let processWide = FieldTable.info(column.field)?.isProcessWide ?? false
                 for i in tree.order.reversed() {
                     let p = tree.parentIndex[i]
-                    if p >= 0, let v = values[i] { values[p] = (values[p] ?? 0) + v }
+                    if p >= 0, let v = values[i], !(processWide && isExtraThread[i]) { values[p] = (values[p] ?? 0) + v }
                 }
             }
             numbers[c] = values
