@@ -63,17 +63,17 @@ input=$tmp/view.ndjson
 say "layout input: $snapshots snapshots of $procs processes, $(( $(wc -c < "$input") / 1048576 )) MiB"
 
 # Extra processes for ps and the live pipeline, in their own process group.
-have=$(ls -d /proc/[0-9]* | wc -l)
+have=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 want=$((procs - have))
 if ((want > 0)); then
     setsid bash -c "for ((i = 0; i < $want; i++)); do sleep 600 & done; wait" </dev/null >/dev/null 2>&1 &
     tree=$!
     for ((i = 0; i < 100; i++)); do
-        (( $(ls -d /proc/[0-9]* | wc -l) >= procs )) && break
+        (( $(ls -d /proc/[0-9]* 2>/dev/null | wc -l) >= procs )) && break
         sleep 0.1
     done
 fi
-live=$(ls -d /proc/[0-9]* | wc -l)
+live=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 
 best psview "$bin/psview"
 best psview-sum "$bin/psview" --sum --sort cpu
@@ -111,7 +111,7 @@ done
 ended=$(date +%s.%N)
 blocks=$(grep -c ' processes$' "$tmp/view.out" || true)
 printf '\nlive: pssnap -i1 | psdelta | psview over %d processes for %.0f s (%d tables written)\n' \
-    "$(ls -d /proc/[0-9]* | wc -l)" "$(awk -v a="$started" -v b="$ended" 'BEGIN { print b - a }')" "$blocks"
+    "$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)" "$(awk -v a="$started" -v b="$ended" 'BEGIN { print b - a }')" "$blocks"
 printf '%-10s %12s %14s\n' stage "CPU s" "% of a core"
 for n in pssnap psdelta psview pscsv; do
     awk -v n="$n" -v t="${used[$n]}" -v hz="$ticks" -v a="$started" -v b="$ended" \
