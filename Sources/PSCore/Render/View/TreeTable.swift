@@ -227,6 +227,8 @@ public struct TreeTable {
         if let width = options.width {
             for i in lines.indices { lines[i].fit(width, ascii: options.ascii) }
         }
+        // A terminal too short for the title, the header and the note: what fits.
+        if let height = options.height, lines.count > max(1, height) { lines.removeLast(lines.count - max(1, height)) }
         return Frame(lines: lines, rowsCut: cut, rowCount: n)
     }
 
