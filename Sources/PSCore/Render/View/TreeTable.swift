@@ -122,11 +122,11 @@ public struct TreeTable {
             for i in order where tree.parentIndex[i] >= 0 { lastChild[tree.parentIndex[i]] = i }
             for i in order where tree.parentIndex[i] >= 0 { isLast[i] = lastChild[tree.parentIndex[i]] == i }
             for (row, i) in order.enumerated() {
+                guard row < shown else { break }
                 let p = tree.parentIndex[i]
                 guard p >= 0 else { continue }
-                let prefix = continuation[p] + (isLast[i] ? glyphs.last : glyphs.branch)
+                prefixes[row] = continuation[p] + (isLast[i] ? glyphs.last : glyphs.branch)
                 continuation[i] = continuation[p] + (isLast[i] ? glyphs.blank : glyphs.through)
-                if row < shown { prefixes[row] = prefix } else if cut > 0 && row >= shown { break }
             }
         }
 
@@ -285,7 +285,7 @@ public struct TreeTable {
                     }
                 }
             }
-            if let tree { return pids[a] != pids[b] ? pids[a] < pids[b] : tree.order.isEmpty || a < b }
+            if tree != nil, pids[a] != pids[b] { return pids[a] < pids[b] }
             return a < b
         }
         guard let tree else { return keys.isEmpty ? Array(0..<n) : (0..<n).sorted(by: before) }
