@@ -14,7 +14,12 @@ final class TmuxSession {
         _ = try tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    deinit {
+        _ = try? tmux(["kill-server"])
+        // The server leaves its socket file behind when killed: remove it too.
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        unlink("\(directory)/tmux-\(getuid())/\(socket)")
+    }
 
     /// One tmux command, through TestSupport.shell (its watchdog included).
     @discardableResult
