@@ -15,7 +15,7 @@ public enum PSView {
             "Piped, or reading regular files on a terminal, psview writes plain text: one block per snapshot, title line first, a blank line between blocks, no escape code, lines as wide as their content (\\fB\\-w\\fR to cut them). A block is written when the next snapshot begins, or at the end of the input: psview cannot know a snapshot is complete before.",
             "On a terminal, with a stream that goes on (the input is a pipe and a second snapshot began, or it paused a quarter of a second with a snapshot read, or \\fB\\-\\-replay\\fR), psview switches to the alternate screen and redraws each snapshot in place: once the input has been quiet for a tenth of a second (pssnap writes a snapshot at once, so this is when it has arrived), and again when the next snapshot begins if more records came. Each line is fitted to the terminal's width: other text columns are cut to 24 columns and the command column takes the rest, long command lines cut with \\fB…\\fR; rows that do not fit the terminal's height are left out, and the last line says how many. The size is read again at each snapshot. Ctrl-C, SIGTERM and SIGHUP restore the screen as it was and end the run, status 0 (129 on SIGHUP: the terminal is gone). At the end of the input the normal screen comes back with the last picture printed on it.",
             "Colour, on a terminal only and never when the environment variable \\fBNO_COLOR\\fR is set: a percent figure of 100 or more (a process using at least a whole core) in bold red; the command (and state) of a process in uninterruptible sleep (state \\fBD\\fR, stuck in I/O) in bold yellow, of a zombie (\\fBZ\\fR, ended and not reaped by its parent) in magenta; the header in reverse video.",
-            "Memory is one snapshot's records. A line that is not a JSON object, lacks a numeric \\fBts\\fR, or has a \\fBpid\\fR or \\fBppid\\fR that is not a whole number from 0 to 2147483647, is reported as \\fIpsview\\fB: \\fIFILE\\fB:\\fILINE\\fB:\\fICOL\\fB: \\fImessage\\fR and skipped; the exit status is then 1 (on the live screen the messages appear when it is left).",
+            "Memory is one snapshot's records. A line that is not a JSON object, lacks a numeric \\fBts\\fR, or has a \\fBpid\\fR or \\fBppid\\fR that is not a whole number from 0 to 2147483647, is reported as \\fIpsview\\fB: \\fIFILE\\fB:\\fILINE\\fB:\\fICOL\\fB: \\fImessage\\fR and skipped; the exit status is then 1. While the live screen is shown on the terminal that is also standard error, the messages are held until the screen is left at the end of the input (the first 100 of them) and the title line counts them; Ctrl-C drops them and ends with status 0.",
         ],
         options: [
             OptionSpec("f", "fields", value: "LIST", help: "columns, in order: FIELD,FIELD,... (+FIELD adds to the defaults)",
@@ -95,12 +95,16 @@ public enum PSView {
         let identity = IdentityReader()
         let tsKey = RecordKey("ts"), pidKey = RecordKey("pid"), ppidKey = RecordKey("ppid")
         var loop: StreamToolLoop! = nil
-        // Diagnostics on the live screen would be overwritten: held (bounded) until it is left.
+        // A message written over the live screen would be erased by the next redraw: while it is
+        // shown on the same terminal as stderr, messages are held (bounded) until it is left, and
+        // the title line counts them. Another stderr (a file) gets them at once.
         var held: [String] = []
         var heldCount = 0
+        let stderrShared = output.fd >= 0 && Terminal.isTerminal(2)
         let shown = Diagnostics(tool: diagnostics.tool, sink: { message in
-            if session.live {
+            if session.live && stderrShared {
                 heldCount += 1
+                session.heldMessages = heldCount
                 if held.count < 100 { held.append(message) }
             } else {
                 diagnostics.report(message)

@@ -25,6 +25,8 @@ final class ViewSession {
     let clock: ViewClock
     private var schedule: ReplaySchedule?
     private(set) var live = false
+    /// Bad lines held while the live screen is shown: the title line counts them.
+    var heldMessages = 0
     private var checked = false
     private var blocks = 0
     /// The snapshot drawn last on the live screen (its ts and record count) and its lines.
@@ -125,6 +127,10 @@ final class ViewSession {
         options.height = height
         if let speed = settings.replaySpeed {
             options.titleNote = "replay " + HumanUnits.decimal(speed) + (settings.table.ascii ? "x" : "×")
+        }
+        if heldMessages > 0 {
+            let note = "\(heldMessages) bad input " + (heldMessages == 1 ? "line" : "lines") + " (listed at the end)"
+            options.titleNote = options.titleNote.map { $0 + "  " + note } ?? note
         }
         return options
     }
