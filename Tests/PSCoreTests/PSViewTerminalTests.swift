@@ -172,6 +172,24 @@ func terminalSnapshot(ts: Int, count: Int, marker: String) -> String {
         #expect(!screen.contains("first-marker"))
     }
 
+    /// A bad line met on the live screen is counted in the title, then listed when the screen is left.
+    @Test func badLinesOnTheLiveScreenAreCountedThenListed() throws {
+        let feed = try SnapshotFeed()
+        let tmux = try TmuxSession(columns: 90, rows: 10, command: "sh")
+        try tmux.send("psview \(feed.path); echo \"exit-\"\"status=$?\"", "Enter")
+        try feed.write(terminalSnapshot(ts: 1_800_000_000, count: 4, marker: "first-marker"))
+        _ = try tmux.wait(for: "the first snapshot", until: { $0.contains("first-marker") })
+        try feed.write("garbage\n" + terminalSnapshot(ts: 1_800_000_001, count: 4, marker: "second-marker"))
+        let live = try tmux.wait(for: "the count", until: { $0.contains("second-marker") && $0.contains("1 bad input line") })
+        #expect(!live.contains("psview: "))
+        try feed.close()
+        _ = try tmux.wait(for: "the end", until: { $0.contains("exit-status=") })
+        let screen = try tmux.tmux(["capture-pane", "-p", "-J", "-t", tmux.name])   // the message may wrap
+        print("bad line, after the end:\n\(screen)")
+        #expect(screen.contains("psview: \(feed.path):5:1: "))
+        #expect(screen.contains("exit-status=1"))
+    }
+
     /// SIGTERM on the live screen: the screen is restored and the status is 0.
     @Test func sigtermRestoresTheScreen() throws {
         let feed = try SnapshotFeed()
