@@ -5,6 +5,9 @@
 # Sets kind and words for an option that takes a value; fails for any other word.
 _psview_option_value() {
     case $1 in
+        -f|--fields) kind=list words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv dt cpu cpu_user cpu_sys cutime_rate cstime_rate iowait_rate minflt_rate majflt_rate vctx_rate nvctx_rate rchar_rate wchar_rate syscr_rate syscw_rate read_bytes_rate write_bytes_rate cancelled_write_bytes_rate count cpus cpu_reaped' ;;
+        -s|--sort) kind=list words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv dt cpu cpu_user cpu_sys cutime_rate cstime_rate iowait_rate minflt_rate majflt_rate vctx_rate nvctx_rate rchar_rate wchar_rate syscr_rate syscw_rate read_bytes_rate write_bytes_rate cancelled_write_bytes_rate count cpus cpu_reaped' ;;
+        -w|--width) kind=none ;;
         *) return 1 ;;
     esac
 }
@@ -44,7 +47,7 @@ _psview() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '--strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-f --fields -s --sort --sum --ascii -w --width --replay --strict -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=file

@@ -59,6 +59,17 @@ public struct ArgumentParser {
                     name = body
                 }
                 let option = try longOption(String(name))
+                if option.valueIsOptional {
+                    if let v = inlineValue {
+                        record(option, v)
+                    } else if i < args.count, looksLikeNumber(args[i]) {
+                        record(option, args[i])
+                        i += 1
+                    } else {
+                        record(option, nil)
+                    }
+                    continue
+                }
                 if option.takesValue {
                     if let v = inlineValue {
                         record(option, v)
@@ -99,6 +110,15 @@ public struct ArgumentParser {
             result.operands.append(arg)
         }
         return result
+    }
+
+    /// An optional value's detached form: digits with at most one point (`10`, `0.5`, `.5`).
+    func looksLikeNumber(_ text: String) -> Bool {
+        var digits = 0, points = 0
+        for c in text.utf8 {
+            if c >= 0x30 && c <= 0x39 { digits += 1 } else if c == 0x2E { points += 1 } else { return false }
+        }
+        return digits > 0 && points <= 1
     }
 
     func longOption(_ name: String) throws(UsageError) -> OptionSpec {

@@ -190,7 +190,7 @@ public enum CompletionRenderer {
         let longForm = long + (option.takesValue ? "=" : "")
         let shortForm = short.map { $0 + (option.takesValue ? "+" : "") }
         var tail = "[" + zshEscape(option.help, special: "[]\\") + "]"
-        if let value = option.value {
+        if let value = option.value, option.takesValue {
             tail += ":" + zshEscape(value.lowercased(), special: ":\\") + ":"
                 + zshAction(option.completion, listFunction: listFunction)
         }

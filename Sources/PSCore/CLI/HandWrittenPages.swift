@@ -308,6 +308,13 @@ pssnap \-i15 | psagg \-g user |
     psexport \-\-textfile /var/lib/node_exporter/textfile/pstools.prom
 * * * * * pssnap \-i1 \-n2 | psdelta | psagg \-g user | psexport \-F prometheus \-\-host |
     curl \-s \-\-data\-binary @\- http://vm:8428/api/v1/import/prometheus
+For people: a live tree, each service with the CPU and memory of all its
+workers, redrawn every second; and a recording played ten times faster:
+.PP
+.RS
+.nf
+pssnap \-i1 | psdelta | psview \-\-sum \-\-sort cpu
+psview \-\-replay 10 \-\-sum incident.ndjson
 .fi
 .RE
 .SH SEE ALSO

@@ -31,7 +31,7 @@ public enum HelpRenderer {
     public static func optionHead(_ option: OptionSpec) -> String {
         var head = option.short.map { "-\($0), " } ?? "    "
         head += "--" + option.long
-        if let v = option.value { head += " " + v }
+        if let v = option.value { head += option.valueIsOptional ? " [" + v + "]" : " " + v }
         return head
     }
 

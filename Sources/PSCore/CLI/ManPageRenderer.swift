@@ -101,7 +101,8 @@ public enum ManPageRenderer {
         }
         head += bold(RoffText.literal.escape("--" + option.long))
         if let value = option.value {
-            head += " " + italic(RoffText.literal.escape(value))
+            let placeholder = italic(RoffText.literal.escape(value))
+            head += option.valueIsOptional ? " [" + placeholder + "]" : " " + placeholder
         }
         return RoffText.guardLineStart(head)
     }

@@ -25,6 +25,10 @@ public struct OptionSpec: Sendable {
     /// Longer text for the man page; `help` when nil.
     public var doc: String?
     public var completion: CompletionKind
+    /// The value may be left out (`--replay`, `--replay=10`, `--replay 10`): it is taken from
+    /// `--opt=VALUE`, or from the next argument only when that is a number. Help and the man page
+    /// show `--opt [VALUE]`; the shells complete the option as a flag.
+    public var valueIsOptional = false
 
     public init(_ short: Character? = nil, _ long: String, value: String? = nil, help: String,
                 doc: String? = nil, completion: CompletionKind = .none) {
@@ -36,7 +40,8 @@ public struct OptionSpec: Sendable {
         self.completion = completion
     }
 
-    public var takesValue: Bool { value != nil }
+    /// True when the option always takes a value (an optional one is parsed as a flag that may have one).
+    public var takesValue: Bool { value != nil && !valueIsOptional }
 
     public static let help = OptionSpec("h", "help", help: "print this help and exit")
     public static let version = OptionSpec(nil, "version", help: "print the version and exit")

@@ -77,6 +77,9 @@ public final class LineReader {
     /// Inside a line that was too long: drop bytes up to its `\n`.
     private var skipping = false
 
+    /// The descriptor being read, -1 between inputs (psview polls it to tell a paused stream).
+    public var descriptor: Int32 { fd }
+
     /// The input being read (or last read): "stdin" or its path.
     public private(set) var inputName = ""
     /// The number of the last line handed out (or skipped) in the current input.

@@ -18,15 +18,17 @@ public final class StreamToolLoop {
 
     /// `beforeBlocking`, when given, is called before a read that could block, before the output
     /// is flushed, with the line reader (which can tell whether input is waiting): a tool that holds
-    /// a snapshot back until it ends can end it there (psexport).
+    /// a snapshot back until it ends can end it there (psexport). `willBlock`, when given, runs
+    /// after the flush (psview draws a snapshot there once the input has paused).
     public init(files: [String], strict: Bool, output: OutputBuffer, diagnostics: Diagnostics,
                 maxLineLength: Int = LineReader.defaultMaxLineLength,
-                beforeBlocking: ((LineReader) throws -> Void)? = nil) {
+                beforeBlocking: ((LineReader) throws -> Void)? = nil, willBlock: (() throws -> Void)? = nil) {
         final class ReaderReference { unowned(unsafe) var lines: LineReader? }
         let reference = ReaderReference()
         reader = RecordReader(arguments: files, maxLineLength: maxLineLength, willBlock: {
             if let beforeBlocking, let lines = reference.lines { try beforeBlocking(lines) }
             try output.flush()
+            try willBlock?()
         })
         reference.lines = reader.lines
         self.strict = strict
