@@ -261,8 +261,8 @@ let handMadeTree = [
         #expect(run.status == 1)
         #expect(run.errors.count == 3)
         #expect(run.errors[0].hasPrefix("in1.ndjson:2:"))
-        #expect(run.errors[1] == "in1.ndjson:3: missing number field 'ts'")
-        #expect(run.errors[2].hasPrefix("in1.ndjson:4: 'pid' must be an integer"))
+        #expect(run.errors[1] == "in1.ndjson:3:24: missing number field 'ts'")
+        #expect(run.errors[2].hasPrefix("in1.ndjson:4:18: field 'pid' is out of range"))
         #expect(run.output == """
             \(viewTitle(1000, "1 process"))
             PID COMM
