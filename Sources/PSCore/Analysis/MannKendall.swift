@@ -44,7 +44,9 @@ public enum MannKendall {
     }
 
     /// The test on `values` in time order; `times` and `slope` (units per unit of time, the
-    /// Theil-Sen slope) detrend the series for the correction. nil for fewer than 3 values.
+    /// Theil-Sen slope) detrend the series for the correction, as values - slope × times (pass
+    /// times relative to the first sample, where a product keeps its precision). nil for fewer
+    /// than 3 values.
     public static func hamedRao(values y: [Double], times: [Double], slope: Double, lags: Int = defaultLags) -> Result? {
         let n = y.count
         guard n >= 3, times.count == n else { return nil }
@@ -58,8 +60,7 @@ public enum MannKendall {
         variance /= 18
 
         // The autocorrelation of the detrended series' ranks, lags 1...L.
-        let t0 = times[0]
-        let detrended = (0..<n).map { y[$0] - slope * (times[$0] - t0) }
+        let detrended = (0..<n).map { y[$0] - slope * times[$0] }
         let ranks = Order.averageRanks(detrended)
         let mean = ranks.reduce(0, +) / nd
         let r = ranks.map { $0 - mean }
