@@ -8,8 +8,8 @@
 /// inversions between the points ordered by x and ordered by y - t·x, counted in O(n log n); a
 /// random sample of the slopes still inside the bracket (drawn from those inversions with a
 /// Fenwick tree) narrows the bracket to a few times n slopes in a round or two, which are then
-/// listed and selected. Expected O(n log n) time, O(n) memory; below `bruteForceLimit` pairs
-/// the slopes are simply listed.
+/// listed and selected. Expected O(n log n) time, O(n) memory; up to `bruteForceLimit` pairs
+/// (n of about 128) listing them all is cheaper.
 public enum TheilSen {
     public struct Line: Equatable, Sendable {
         /// Units of y per unit of x.
@@ -21,7 +21,7 @@ public enum TheilSen {
     }
 
     /// Pairs up to which the slopes are listed and selected directly.
-    public static let bruteForceLimit = 4096
+    public static let bruteForceLimit = 8192
 
     /// The line through `x`, `y` (same length, any order, finite values); nil when fewer than
     /// two distinct x. Pairs with equal x have no slope and are left out, as scipy does.
@@ -85,23 +85,41 @@ struct SlopeSelection {
         random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15 ^ UInt64(xs.count))
     }
 
-    /// The points in the order of y - t·x, ties by x descending then position: with it, a pair
-    /// (x[i] < x[j]) appears reversed exactly when its slope is at most t. t = ±infinity are
-    /// the limits (x ascending; x descending, ties by y).
-    func order(at t: Double) -> [Int32] {
+    /// A bound on slopes: "at most t" (inclusive) or "below t".
+    struct Bound {
+        var t: Double
+        var inclusive: Bool
+        static let below = Bound(t: -.infinity, inclusive: true)
+        static let above = Bound(t: .infinity, inclusive: true)
+    }
+
+    /// The points in the order of y - t·x, ties by x (descending for an inclusive bound,
+    /// ascending for a strict one) then position: with it, a pair (x[i] < x[j]) appears
+    /// reversed exactly when its slope is within the bound. t = ±infinity are the limits
+    /// (x ascending, which reverses no pair; x descending, ties by y, which reverses every
+    /// pair with distinct x).
+    func order(_ b: Bound) -> [Int32] {
         var ids = (0..<Int32(n)).map { $0 }
-        if t == -.infinity { return ids }
-        if t == .infinity {
+        if b.t == -.infinity { return ids }
+        if b.t == .infinity {
             ids.sort { a, b in
                 let (a, b) = (Int(a), Int(b))
                 return xs[a] != xs[b] ? xs[a] > xs[b] : (ys[a] != ys[b] ? ys[a] < ys[b] : a < b)
             }
             return ids
         }
+        let t = b.t
         let u = (0..<n).map { ys[$0] - t * xs[$0] }
-        ids.sort { a, b in
-            let (a, b) = (Int(a), Int(b))
-            return u[a] != u[b] ? u[a] < u[b] : (xs[a] != xs[b] ? xs[a] > xs[b] : a < b)
+        if b.inclusive {
+            ids.sort { a, b in
+                let (a, b) = (Int(a), Int(b))
+                return u[a] != u[b] ? u[a] < u[b] : (xs[a] != xs[b] ? xs[a] > xs[b] : a < b)
+            }
+        } else {
+            ids.sort { a, b in
+                let (a, b) = (Int(a), Int(b))
+                return u[a] != u[b] ? u[a] < u[b] : (xs[a] != xs[b] ? xs[a] < xs[b] : a < b)
+            }
         }
         return ids
     }
@@ -113,62 +131,63 @@ struct SlopeSelection {
         return r
     }
 
-    /// The pairs with a slope at most t: inversions between the x order and the order at t.
-    func countAtMost(_ t: Double) -> Int {
-        if t == -.infinity { return 0 }
-        var seq = ranks(order(at: t))
+    /// The pairs with a slope within the bound: inversions between the x order and its order.
+    func count(_ b: Bound) -> Int {
+        if b.t == -.infinity { return 0 }
+        var seq = ranks(order(b))
         return Order.countInversions(&seq)
     }
 
+    /// The mean of the k1-th and k2-th smallest slopes (0-based; k2 is k1 or k1 + 1).
     mutating func median(pairs: Int, k1: Int, k2: Int) -> Double? {
-        // The bracket (lo, hi] holds the k1-th and k2-th slopes; cLo slopes lie at or below lo.
-        var lo = -Double.infinity, hi = Double.infinity
-        var loOrder = order(at: lo), hiOrder = order(at: hi)
+        // The bracket (lo, hi] holds both; cLo slopes lie within lo, cHi within hi.
+        var lo = Bound.below, hi = Bound.above
+        var loOrder = order(lo), hiOrder = order(hi)
         var cLo = 0, cHi = pairs
         let listLimit = max(4 * n, TheilSen.bruteForceLimit)
-        for _ in 0..<8 {
+        for _ in 0..<10 {
             let inside = cHi - cLo
             if inside <= listLimit { break }
             let m = min(max(n, 512), 4096)
             var sample = inversionPairs(loOrder, hiOrder, sampling: m).map(slope)
             guard sample.count == m else { break }
             sample.sort()
-            let margin = 3 * Double(m).squareRoot()
-            let f1 = Double(k1 - cLo) / Double(inside), f2 = Double(k2 - cLo + 1) / Double(inside)
-            let i1 = Int((f1 * Double(m) - margin).rounded(.down)), i2 = Int((f2 * Double(m) + margin).rounded(.up))
+            let f1 = (Double(k1 - cLo) + 0.5) / Double(inside), f2 = (Double(k2 - cLo) + 0.5) / Double(inside)
             var improved = false
-            if i1 >= 0 {
-                // Just below sample[i1], between it and the next smaller sampled slope, at an
-                // odd fraction, so that the bound is unlikely to equal a slope that many pairs share.
-                let v = sample[i1]
-                var j = i1
-                while j >= 0 && sample[j] == v { j -= 1 }
-                let below = j >= 0 ? sample[j] : lo
-                let t = below.isFinite ? v - 0.381966 * (v - below) : v - max(1, abs(v))
-                if t > lo && t.isFinite {
-                    let c = countAtMost(t)
-                    if c <= k1 && c >= cLo { lo = t; cLo = c; loOrder = order(at: t); improved = true }
-                }
+            // The sampled slope at the targets' place: many pairs may share it exactly (a flat
+            // stretch gives thousands of slopes 0). If the k1-th is one of them, so is the
+            // answer, or half of it.
+            let v = sample[min(max(Int(f1 * Double(m)), 0), m - 1)]
+            let below = count(Bound(t: v, inclusive: false)), atMost = count(Bound(t: v, inclusive: true))
+            if below <= k1 && k1 < atMost {
+                if k2 < atMost { return v }
+                // k2 is the next slope above v, the smallest of those within hi.
+                lo = Bound(t: v, inclusive: true)
+                cLo = atMost
+                let rest = inversionPairs(order(lo), hiOrder, sampling: nil).map(slope)
+                return rest.min().map { (v + $0) / 2 }
             }
-            if i2 < m {
-                let v = sample[i2]
-                var j = i2
-                while j < m && sample[j] == v { j += 1 }
-                let above = j < m ? sample[j] : hi
-                let t = above.isFinite ? v + 0.381966 * (above - v) : v + max(1, abs(v))
-                if t < hi && t.isFinite {
-                    let c = countAtMost(t)
-                    if c > k2 && c <= cHi { hi = t; cHi = c; hiOrder = order(at: t); improved = true }
-                }
+            if atMost <= k1 && atMost > cLo { lo = Bound(t: v, inclusive: true); cLo = atMost; improved = true }
+            if below > k2 && below < cHi { hi = Bound(t: v, inclusive: false); cHi = below; improved = true }
+            // Then a bracket of about ±3 standard deviations of the sample around the targets.
+            let margin = 3 * Double(m).squareRoot()
+            let i1 = Int((f1 * Double(m) - margin).rounded(.down)), i2 = Int((f2 * Double(m) + margin).rounded(.up))
+            if i1 >= 0 && sample[i1] > lo.t && sample[i1] < v {
+                let b = Bound(t: sample[i1], inclusive: true), c = count(b)
+                if c <= k1 && c > cLo { lo = b; cLo = c; improved = true }
+            }
+            if i2 < m && sample[i2] < hi.t && sample[i2] > v {
+                let b = Bound(t: sample[i2], inclusive: true), c = count(b)
+                if c > k2 && c < cHi { hi = b; cHi = c; improved = true }
             }
             if !improved { break }
+            loOrder = order(lo)
+            hiOrder = order(hi)
         }
         var slopes = inversionPairs(loOrder, hiOrder, sampling: nil).map(slope)
         guard !slopes.isEmpty else { return nil }
-        slopes.sort()
-        let a = slopes[min(max(k1 - cLo, 0), slopes.count - 1)]
-        let b = slopes[min(max(k2 - cLo, 0), slopes.count - 1)]
-        return (a + b) / 2
+        let last = slopes.count - 1
+        return TheilSen.middle(&slopes, min(max(k1 - cLo, 0), last), min(max(k2 - cLo, 0), last))
     }
 
     func slope(_ pair: (Int32, Int32)) -> Double {
@@ -265,7 +284,7 @@ struct Fenwick {
 }
 
 /// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
