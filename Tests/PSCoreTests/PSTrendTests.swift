@@ -176,6 +176,14 @@ func jsonLines(_ text: String) -> [[String: Any]] {
         #expect(rows.allSatisfy { $0["samples"] as? Int == 5 })
     }
 
+    @Test func aProcessThatExecsIsNamedByItsLastCommAndCmdline() throws {
+        let input = "{\"ts\":1,\"pid\":9,\"start\":3,\"comm\":\"bash\",\"cmdline\":\"bash shim\",\"rss\":1}\n"
+            + "{\"ts\":2,\"pid\":9,\"start\":3,\"comm\":\"python3\",\"cmdline\":\"python3 app.py\",\"rss\":2}\n"
+        let rows = jsonLines(try runPSTrend([], input).output)
+        #expect(rows.count == 1)
+        #expect(rows.first?["comm"] as? String == "python3" && rows.first?["cmdline"] as? String == "python3 app.py")
+    }
+
     @Test func seriesOptionAddsUpRecordsOfOneSnapshot() throws {
         var input = ""
         for i in 0..<4 {

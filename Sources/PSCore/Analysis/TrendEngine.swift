@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// pstrend's engine: follows each series of the stream (`SeriesRule`), keeps a running summary
 /// and a bounded sample of its fields, and at the end judges and writes one record per series,
 /// most suspicious first.
@@ -26,7 +30,7 @@ public final class TrendEngine {
     let names: [String]
     private let keys: [RecordKey]
     private var present: [Bool]
-    private let tsKey = RecordKey("ts")
+    private let tsKey = RecordKey("ts"), commKey = RecordKey("comm"), cmdlineKey = RecordKey("cmdline")
     private let rule: SeriesRule
     private var index: [SeriesKey: Int] = [:]
     private var series: [TrendSeries] = []
@@ -60,8 +64,14 @@ public final class TrendEngine {
         let s: TrendSeries
         if let i = index[key] {
             s = series[i]
+            // A process that execs changes its comm and cmdline: the series is named by the last.
+            if case .process = key, !s.named(by: record[commKey], record[cmdlineKey]) {
+                s.keyFields = rule.describe(record).keyFields
+                s.remember(record[commKey], record[cmdlineKey])
+            }
         } else {
             s = TrendSeries(description: rule.describe(record), order: series.count, fields: names.count, capacity: options.capacity, window: options.window)
+            if case .process = key { s.remember(record[commKey], record[cmdlineKey]) }
             index[key] = series.count
             series.append(s)
         }
@@ -191,7 +201,9 @@ final class TrendSeries {
         var first = 0.0, last = 0.0, min = 0.0, max = 0.0, sum = 0.0
     }
 
-    let keyFields: [(name: String, json: [UInt8])]
+    var keyFields: [(name: String, json: [UInt8])]
+    /// The raw comm and cmdline the key fields were made from.
+    private var comm: [UInt8] = [], cmdline: [UInt8] = []
     /// When the series was first seen, for a stable order among equals.
     let order: Int
     var firstTs = Double.infinity, lastTs = -Double.infinity
@@ -208,6 +220,22 @@ final class TrendSeries {
         summaries = [Summary](repeating: Summary(), count: fields)
         store = SampleStore(fields: fields, capacity: capacity, window: window)
         pending = [Double](repeating: .nan, count: fields)
+    }
+
+    func named(by comm: RecordValue?, _ cmdline: RecordValue?) -> Bool {
+        Self.same(comm, self.comm) && Self.same(cmdline, self.cmdline)
+    }
+
+    func remember(_ comm: RecordValue?, _ cmdline: RecordValue?) {
+        self.comm = comm.map { Array($0.raw) } ?? []
+        self.cmdline = cmdline.map { Array($0.raw) } ?? []
+    }
+
+    private static func same(_ v: RecordValue?, _ bytes: [UInt8]) -> Bool {
+        guard let v else { return bytes.isEmpty }
+        return v.raw.count == bytes.count && bytes.withUnsafeBufferPointer { b in
+            b.count == 0 || memcmp(b.baseAddress!, v.raw.baseAddress!, b.count) == 0
+        }
     }
 
     func offer(time: Double, values: UnsafeBufferPointer<Double>) {
