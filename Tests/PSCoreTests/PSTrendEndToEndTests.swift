@@ -65,6 +65,25 @@ import Testing
         #expect(row["rss_leak"] is Bool || row["rss_leak"] is NSNull)
     }
 
+    /// Ctrl-C on a live pipeline reaches every stage: pssnap ends its recording, pstrend lets the
+    /// first SIGINT pass, reads to the end and writes its records, with status 0.
+    @Test func ctrlCOnALivePipelineStillWritesTheSummary() throws {
+        let dir = try Self.tempDir("sigint")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try TestSupport.shell("""
+            bash -c 'set -m
+            (pssnap -i0.2 "pid==$$" | pstrend -y rss > "\(dir.path)/out"; echo "status ${PIPESTATUS[1]}" > "\(dir.path)/status") &
+            job=$!
+            for i in $(seq 100); do [ -s "\(dir.path)/out" ] && break; sleep 0.1; [ $i -eq 15 ] && kill -INT -- -$job; done
+            wait $job'
+            """)
+        #expect(run.status == 0, "\(run.stderr)")
+        let status = try String(contentsOf: dir.appendingPathComponent("status"), encoding: .utf8)
+        #expect(status == "status 0\n")
+        let rows = jsonLines(try String(contentsOf: dir.appendingPathComponent("out"), encoding: .utf8))
+        #expect(rows.count == 1 && (rows.first?["samples"] as? Int ?? 0) >= 2, "\(rows)")
+    }
+
     /// Strings from processes come out as valid JSON on one line; /dev/full is reported once;
     /// a reader that goes away ends pstrend silently with status 0.
     @Test func hostileStringsWriteErrorsAndClosedPipes() throws {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// pstrend: summarise each process or group of a recording, with a trend and leak verdict.
 public enum PSTrend {
     public static let spec = ToolSpec(
@@ -35,7 +39,23 @@ public enum PSTrend {
     )
 
     public static func main() -> Never {
+        letFirstInterruptThrough()
         ToolRunner.main(spec) { args, out, diagnostics in try run(args, output: out, diagnostics: diagnostics) }
+    }
+
+    /// Ctrl-C on `pssnap -i1 | pstrend` reaches both: pssnap ends its recording, and pstrend must
+    /// live to read the end of it and write its records. So the first SIGINT only puts the
+    /// default back (a second one ends pstrend at once); reads go on (SA_RESTART). An ignored
+    /// SIGINT (a background job of a shell without job control) stays ignored.
+    static func letFirstInterruptThrough() {
+        var old = sigaction()
+        sigaction(SIGINT, nil, &old)
+        if let h = old.__sigaction_handler.sa_handler, unsafeBitCast(h, to: Int.self) == 1 { return } // SIG_IGN
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in signal(SIGINT, SIG_DFL) }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGINT, &action, nil)
     }
 
     public static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics) throws -> Int32 {
