@@ -12,10 +12,10 @@ public enum PSTrend {
         options: [
             OptionSpec("y", "fields", value: "FIELD,...", help: "judge these numeric fields (default: rss,pss,uss,swap,fds,threads present)",
                        doc: "Summarise and judge these numeric fields, in this order. Default: those of \\fBrss\\fR, \\fBpss\\fR, \\fBuss\\fR, \\fBswap\\fR, \\fBfds\\fR and \\fBthreads\\fR that the records carry. Any numeric field works: \\fBcpu\\fR (from \\fBpsdelta\\fR), a \\fB*_rate\\fR, a sum from \\fBpsagg\\fR, a field of your own. A field that no record carries is an error (status 2, nothing written).",
-                       completion: .listOf(FieldTable.names)),
+                       completion: .listOf(measuredFields)),
             OptionSpec("s", "series", value: "FIELD,...", help: "one series per distinct value of these fields",
                        doc: "One series per distinct combination of these fields' values, instead of one per process (\\fBpid\\fR, \\fBstart\\fR) or per psagg group. Records of one series with the same \\fBts\\fR are added up into one sample (as \\fBpsagg \\-g\\fR would), so \\fB\\-s comm\\fR follows the total of all processes of each name.",
-                       completion: .listOf(FieldTable.names)),
+                       completion: .listOf(keyFields)),
             OptionSpec(nil, "alpha", value: "P", help: "significance level of the trend test (default 0.01)",
                        doc: "The significance level of the trend test: a leak needs a p-value below \\fIP\\fR (default 0.01, between 0 and 1)."),
             OptionSpec(nil, "min-growth", value: "[FIELD=]AMOUNT", help: "least fitted growth that is a leak: 1M, 4096 or 5% (default 5%)",
@@ -37,6 +37,11 @@ public enum PSTrend {
         extraSections: PSTrendDocs.sections,
         seeAlso: ["pssnap(1)", "psdelta(1)", "psagg(1)", "psplot(1)", "pscsv(1)", "pstools(7)", "jq(1)"]
     )
+
+    /// What `-y` can judge: the gauges, counters and rates of the field table.
+    static let measuredFields = FieldTable.all.filter { $0.type == .number && [.gauge, .counter, .rate].contains($0.kind) }.map(\.name)
+    /// What `-s` keys on: the labels and identities.
+    static let keyFields = FieldTable.all.filter { $0.kind == .label || $0.kind == .identity }.map(\.name)
 
     public static func main() -> Never {
         letFirstInterruptThrough()
