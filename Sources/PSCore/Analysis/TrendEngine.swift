@@ -29,32 +29,43 @@ public final class TrendEngine {
     let options: Options
     let names: [String]
     private let keys: [RecordKey]
-    private var present: [Bool]
     private let tsKey = RecordKey("ts"), commKey = RecordKey("comm"), cmdlineKey = RecordKey("cmdline")
     private let rule: SeriesRule
     private var index: [SeriesKey: Int] = [:]
     private var series: [TrendSeries] = []
-    private var scratch: [Double]
+    /// One record's values (NaN for null or absent), and which fields any record carried.
+    private let scratch: UnsafeMutablePointer<Double>
+    private let presentFlags: UnsafeMutablePointer<Bool>
 
     public init(options: Options) {
         self.options = options
         names = options.fields ?? Self.defaultFields
         keys = names.map(RecordKey.init)
-        present = [Bool](repeating: false, count: names.count)
         rule = SeriesRule(fields: options.seriesFields)
-        scratch = [Double](repeating: .nan, count: names.count)
+        scratch = .allocate(capacity: max(names.count, 1))
+        scratch.initialize(repeating: .nan, count: max(names.count, 1))
+        presentFlags = .allocate(capacity: max(names.count, 1))
+        presentFlags.initialize(repeating: false, count: max(names.count, 1))
     }
+
+    deinit {
+        scratch.deallocate()
+        presentFlags.deallocate()
+    }
+
+    private func present(_ f: Int) -> Bool { presentFlags[f] }
 
     /// Takes one record; returns the problem when it cannot be used (it is then left out whole).
     public func add(_ record: Record) -> String? {
         guard let tv = record[tsKey], let ts = tv.double, ts.isFinite else { return "missing number field 'ts'" }
-        for f in keys.indices {
-            guard let v = record[keys[f]] else { scratch[f] = .nan; continue }
-            if v.isNull { scratch[f] = .nan; present[f] = true; continue }
+        let values = scratch, seen = presentFlags
+        for f in 0..<keys.count {
+            guard let v = record[keys[f]] else { values[f] = .nan; continue }
+            seen[f] = true
+            if v.isNull { values[f] = .nan; continue }
             guard let d = v.double else { return "field '\(names[f])' is not a number" }
             guard d.isFinite else { return "field '\(names[f])' is out of range" }
-            scratch[f] = d
-            present[f] = true
+            values[f] = d
         }
         let key: SeriesKey
         switch rule.key(of: record) {
@@ -75,18 +86,18 @@ public final class TrendEngine {
             index[key] = series.count
             series.append(s)
         }
-        scratch.withUnsafeBufferPointer { s.offer(time: ts, values: $0) }
+        s.offer(time: ts, values: UnsafeBufferPointer(start: values, count: keys.count))
         return nil
     }
 
     /// The `-y` fields no record carried (the run writes nothing then).
     public var missingFields: [String] {
-        options.fields == nil ? [] : names.indices.filter { !present[$0] }.map { names[$0] }
+        options.fields == nil ? [] : names.indices.filter { !present($0) }.map { names[$0] }
     }
 
     /// Judges every series and writes one record each, most suspicious first.
     public func finish(output: OutputBuffer) throws(OutputError) {
-        let fieldIndices = names.indices.filter { options.fields != nil || present[$0] }
+        let fieldIndices = names.indices.filter { options.fields != nil || present($0) }
         var judged: [(series: TrendSeries, verdicts: [TrendRule.Verdict], rank: Rank)] = []
         judged.reserveCapacity(series.count)
         for s in series {
@@ -240,14 +251,18 @@ final class TrendSeries {
 
     func offer(time: Double, values: UnsafeBufferPointer<Double>) {
         if time == pendingTime {
-            for f in 0..<values.count where !values[f].isNaN {
-                pending[f] = pending[f].isNaN ? values[f] : pending[f] + values[f]
+            pending.withUnsafeMutableBufferPointer { p in
+                for f in 0..<values.count where !values[f].isNaN {
+                    p[f] = p[f].isNaN ? values[f] : p[f] + values[f]
+                }
             }
             return
         }
         flush()
         pendingTime = time
-        for f in 0..<values.count { pending[f] = values[f] }
+        pending.withUnsafeMutableBufferPointer { p in
+            for f in 0..<values.count { p[f] = values[f] }
+        }
     }
 
     /// Adds the sample being gathered to the summaries and the store.
@@ -257,19 +272,23 @@ final class TrendSeries {
         samples += 1
         if time < firstTs { firstTs = time }
         if time > lastTs { lastTs = time }
-        for f in pending.indices {
-            let v = pending[f]
-            if v.isNaN { continue }
-            if summaries[f].count == 0 {
-                summaries[f] = Summary(count: 1, first: v, last: v, min: v, max: v, sum: v)
-            } else {
-                summaries[f].count += 1
-                summaries[f].last = v
-                if v < summaries[f].min { summaries[f].min = v }
-                if v > summaries[f].max { summaries[f].max = v }
-                summaries[f].sum += v
+        pending.withUnsafeBufferPointer { p in
+            summaries.withUnsafeMutableBufferPointer { sums in
+                for f in 0..<p.count {
+                    let v = p[f]
+                    if v.isNaN { continue }
+                    if sums[f].count == 0 {
+                        sums[f] = Summary(count: 1, first: v, last: v, min: v, max: v, sum: v)
+                    } else {
+                        sums[f].count += 1
+                        sums[f].last = v
+                        if v < sums[f].min { sums[f].min = v }
+                        if v > sums[f].max { sums[f].max = v }
+                        sums[f].sum += v
+                    }
+                }
             }
+            store.add(time: time, values: p)
         }
-        pending.withUnsafeBufferPointer { store.add(time: time, values: $0) }
     }
 }

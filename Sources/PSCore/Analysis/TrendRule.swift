@@ -48,6 +48,18 @@ public struct TrendRule: Sendable {
         let n = values.count
         guard n >= 2, let t0 = times.first, let tn = times.last else { return v }
         let rel = times.map { $0 - t0 }
+        // A constant series (descriptors, threads, a swap of 0) has every slope 0 and no trend:
+        // the answer the estimators would reach, without their work.
+        if let first = values.first, values.allSatisfy({ $0 == first }), tn > t0 {
+            v.slope = 0
+            v.growth = 0
+            v.fittedStart = first
+            v.relativeGrowth = 0
+            v.laterSlope = 0
+            if let limit { v.eta = first >= limit ? 0 : nil }
+            if n >= 3 { v.p = 1; v.leak = false }
+            return v
+        }
         guard let line = TheilSen.line(x: rel, y: values) else { return v }
         v.slope = line.slope
         let growth = line.slope * (tn - t0)
