@@ -84,6 +84,31 @@ import Testing
         #expect(rows.count == 1 && (rows.first?["samples"] as? Int ?? 0) >= 2, "\(rows)")
     }
 
+    /// Memory stays flat in the stream's length (256 samples kept per series), and a 200 MB line
+    /// is reported and skipped without being held.
+    @Test func memoryIsBoundedPerSeries() throws {
+        func peak(_ samples: Int) throws -> Int {
+            let run = try TestSupport.shell("""
+                awk 'BEGIN { for (i = 0; i < \(samples); i++) for (p = 1; p <= 50; p++) printf "{\\"ts\\":%d,\\"pid\\":%d,\\"start\\":1,\\"rss\\":%d,\\"fds\\":%d}\\n", i, p, 1000000 + i * p + (i * 7919 % 1000), i % 17 }' \
+                  | /usr/bin/time -f 'maxrss %M' pstrend > /dev/null
+                """)
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stderr.split(separator: "\n").compactMap { $0.hasPrefix("maxrss ") ? Int($0.dropFirst(7)) : nil }.first ?? .max
+        }
+        let short = try peak(300), long = try peak(20_000)
+        #expect(Double(long) <= Double(short) * 1.5 + 2048, "peak RSS \(short) KiB at 300 samples, \(long) KiB at 20000")
+        let good = "{\"ts\":1,\"pid\":1,\"start\":1,\"rss\":5}"
+        let huge = try TestSupport.shell("""
+            { echo '\(good)'; head -c 200000000 /dev/zero | tr '\\0' x; echo; echo '\(good)'; } | /usr/bin/time -f 'maxrss %M' pstrend
+            """)
+        #expect(huge.status == 1)
+        let lines = huge.stderr.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("pstrend: stdin:2: line longer than") == true, "\(huge.stderr)")
+        let rss = lines.compactMap { $0.hasPrefix("maxrss ") ? Int($0.dropFirst(7)) : nil }.first ?? .max
+        #expect(rss < 100_000, "peak RSS \(rss) KiB")
+        #expect(jsonLines(huge.stdoutText).first?["samples"] as? Int == 1)
+    }
+
     /// Strings from processes come out as valid JSON on one line; /dev/full is reported once;
     /// a reader that goes away ends pstrend silently with status 0.
     @Test func hostileStringsWriteErrorsAndClosedPipes() throws {
