@@ -55,7 +55,7 @@ public enum TheilSen {
             for i in 0..<n {
                 for j in (i + 1)..<n where xs[j] > xs[i] { slopes.append((ys[j] - ys[i]) / (xs[j] - xs[i])) }
             }
-            return middle(&slopes, k1 - 0, k2 - 0)
+            return middle(&slopes, k1, k2)
         }
         var selection = SlopeSelection(xs: xs, ys: ys)
         return selection.median(pairs: pairs, k1: k1, k2: k2)
