@@ -42,9 +42,10 @@ import Testing
         let first = try #require(rows.first)
         #expect((first["cmdline"] as? String ?? "").contains("leaker.py"), "\(first)")
         #expect(first["rss_leak"] as? Bool == true)
-        // 2 MiB per 100 ms is 20 MiB/s; a busy machine may sleep longer, never allocate faster.
+        // 2 MiB per 100 ms is at most 20 MiB/s: a busy machine may sleep longer, never allocate
+        // faster (the bound leaves room for the snapshots' own jitter).
         let slope = first["rss_slope"] as? Double ?? 0
-        #expect(slope > 2 * 1_048_576 && slope < 25 * 1_048_576, "\(slope)")
+        #expect(slope > 0 && slope < 30 * 1_048_576, "\(slope)")
         let steadyRow = try #require(rows.first { ($0["cmdline"] as? String ?? "").contains("steady.py") })
         #expect(steadyRow["rss_leak"] as? Bool == false)
     }
