@@ -62,8 +62,9 @@ func jsonLines(_ text: String) -> [[String: Any]] {
 
 @Suite struct PSTrendVerdictTests {
     /// A steady leak under noise is a leak; a sawtooth, a warm-up then plateau, flat noise and
-    /// growth below --min-growth are not: for ten seeds and four sawtooth phases.
-    @Test(arguments: 1...10)
+    /// growth below --min-growth are not: for twenty seeds and four sawtooth phases (80 seeds pass
+    /// too; twenty keep the suite quick).
+    @Test(arguments: 1...20)
     func fixturesGetTheRightVerdict(seed: Int) throws {
         let fixtures = TrendFixtures.make(seed: UInt64(seed), sawtoothPhase: Double(seed % 4) * 9)
         let run = try runPSTrend(["-y", "rss"], TrendFixtures.stream(fixtures))
