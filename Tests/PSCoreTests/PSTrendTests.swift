@@ -282,6 +282,8 @@ func jsonLines(_ text: String) -> [[String: Any]] {
         (["--min-growth", "lots"], "option '--min-growth' takes a size such as 1M or a percentage such as 5%, not 'lots'"),
         (["--limit", "5%"], "option '--limit' takes a size such as 2G (or FIELD=SIZE), not '5%'"),
         (["--window", "0"], "option '--window' needs more than 0 seconds"),
+        (["--limit", "rsss=1G"], "option '--limit' names 'rsss', which is not judged (add it to '-y')"),
+        (["-y", "rss", "--min-growth", "fds=3"], "option '--min-growth' names 'fds', which is not judged (add it to '-y')"),
     ])
     func usageErrors(args: [String], message: String) throws {
         let run = try runPSTrend(args, "")

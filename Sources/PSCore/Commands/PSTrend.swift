@@ -130,6 +130,12 @@ public enum PSTrend {
             }
             if let field { o.limitByField[field] = a } else { o.limit = a }
         }
+        let judged = o.fields ?? TrendEngine.defaultFields
+        for (option, fields) in [("--min-growth", Array(o.minGrowthByField.keys)), ("--limit", Array(o.limitByField.keys))] {
+            for field in fields.sorted() where !judged.contains(field) {
+                throw UsageError("option '\(option)' names '\(field)', which is not judged (add it to '-y')")
+            }
+        }
         if let text = args.value("window") {
             let ns = try ValueParsers.seconds(text, option: "--window")
             o.window = Double(ns) / 1e9
