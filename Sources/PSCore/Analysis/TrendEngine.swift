@@ -59,14 +59,18 @@ public final class TrendEngine {
     public func add(_ record: Record) -> String? {
         guard let tv = record[tsKey], let ts = tv.double, ts.isFinite else { return "missing number field 'ts'" }
         let values = scratch, seen = presentFlags
-        for f in 0..<keys.count {
-            guard let v = record[keys[f]] else { values[f] = .nan; continue }
-            seen[f] = true
-            if v.isNull { values[f] = .nan; continue }
-            guard let d = v.double else { return "field '\(names[f])' is not a number" }
-            guard d.isFinite else { return "field '\(names[f])' is out of range" }
-            values[f] = d
+        let problem: String? = keys.withUnsafeBufferPointer { keys in
+            for f in 0..<keys.count {
+                guard let v = record[keys[f]] else { values[f] = .nan; continue }
+                seen[f] = true
+                if v.isNull { values[f] = .nan; continue }
+                guard let d = v.double else { return "field '\(names[f])' is not a number" }
+                guard d.isFinite else { return "field '\(names[f])' is out of range" }
+                values[f] = d
+            }
+            return nil
         }
+        if let problem { return problem }
         let key: SeriesKey
         switch rule.key(of: record) {
         case .success(let k): key = k
