@@ -1,4 +1,4 @@
-/// Recursive descent over SPEC §2's grammar:
+/// Recursive descent over the grammar of pstools-query(7):
 ///
 ///     query      := or
 ///     or         := and  ( ("||" | "or")  and )*
@@ -160,8 +160,22 @@ struct QueryParser {
     func typeCheck(_ c: QueryComparison) throws(QueryError) {
         guard c.op != .matches, c.op != .notMatches, QueryFields.isNumeric(c.field) else { return }
         for v in c.values where v.number == nil {
-            throw lexer.error(v.start, v.end, "'\(c.field)' is a number: expected a number, not \(v.quoted ? "a string" : "'\(v.textString)'")")
+            let hint = v.quoted ? "" : Self.suffixHint(v.textString).map { " (did you mean '\($0)'?)" } ?? ""
+            throw lexer.error(v.start, v.end, "'\(c.field)' is a number: expected a number, not \(v.quoted ? "a string" : "'\(v.textString)'")\(hint)")
         }
+    }
+
+    /// `100MB`, `1.5GiB`, `4kb`: the size a user meant, in the query's own suffixes (`100M`).
+    static func suffixHint(_ word: String) -> String? {
+        var text = Substring(word)
+        for unit in ["iB", "ib", "B", "b"] where text.hasSuffix(unit) {
+            text = text.dropLast(unit.count)
+            break
+        }
+        guard let last = text.last, "kKmMgGtT".contains(last) else { return nil }
+        let digits = text.dropLast()
+        guard !digits.isEmpty, Double(digits) != nil, text != Substring(word) || last.isLowercase else { return nil }
+        return String(digits) + last.uppercased()
     }
 }
 

@@ -61,6 +61,7 @@ public enum TableCommand {
             }
         }
         let loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"), output: output, diagnostics: diagnostics)
+        loop.checkFields(columns ?? [])
         try writer.start(to: output)
         try loop.run { record in
             try writer.write(record, to: output)

@@ -1,4 +1,4 @@
-/// The two table dialects pscsv and pstsv write (SPEC §2). They differ only in the separator and
+/// The two table dialects pscsv and pstsv write (pscsv(1), pstsv(1)). They differ only in the separator and
 /// in how a cell that holds a special byte is written.
 public enum TableDialect: Sendable {
     /// RFC 4180: a cell holding `,` `"` CR or LF is quoted, with `"` doubled.

@@ -10,7 +10,7 @@ import Glibc
 /// RFC 8259 counts CR as whitespace, so `{"a":1}\r` is a valid object, as jq agrees, and
 /// `Record.object` (what a tool writes back) ends at the `}`, so CRLF input comes out as LF.
 /// A line that is empty or blank is handed out like any other: it is not a record, and the
-/// parser says so, with its line number, as SPEC §1 allows no blank lines.
+/// parser says so, with its line number, as pstools(7) allows no blank lines.
 public final class LineReader {
     /// Where lines come from.
     public enum Input: Equatable {
@@ -56,7 +56,7 @@ public final class LineReader {
     private var inputs: [Input]
     private var nextInput = 0
     /// Called before a read(2) that could block (on anything but a regular file), so that the
-    /// caller flushes its output first (SPEC §3: output is never held back waiting for input).
+    /// caller flushes its output first (pstools(7): output is never held back waiting for input).
     /// What it throws (a write error, EPIPE) ends `next()` with that error.
     private let willBlock: (() throws -> Void)?
 
@@ -227,7 +227,7 @@ public final class LineReader {
             ownsDescriptor = true
         case .path(let path):
             // Blocking open, as cat does: a FIFO waits for its writer, so what came before is
-            // flushed first (SPEC §3). A regular file's open never blocks: no stat for the rest.
+            // flushed first (pstools(7)). A regular file's open never blocks: no stat for the rest.
             var before = stat()
             if stat(path, &before) == 0 && before.st_mode & S_IFMT != S_IFREG { try willBlock?() }
             let opened = SystemCall.retrying { open(path, O_RDONLY | O_CLOEXEC) }
@@ -239,6 +239,19 @@ public final class LineReader {
         var st = stat()
         mayBlock = !(fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG)
         return nil
+    }
+
+    /// Waits up to `milliseconds` for the current input to have something to read (data, its end,
+    /// an error): true when a read would not block, or when there is no input open. For a tool
+    /// that wants to know whether its writer has paused (psexport ends a snapshot there).
+    public func waitForInput(milliseconds: Int32) -> Bool {
+        guard fd >= 0, mayBlock else { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = poll(&p, 1, milliseconds)
+            if n < 0 && errno == EINTR { continue }
+            return n != 0
+        }
     }
 
     /// Closes the current input; the buffer's bytes stay as they are (a last line may point into them).

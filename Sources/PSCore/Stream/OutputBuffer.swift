@@ -136,6 +136,13 @@ public final class OutputBuffer {
             let n = Glibc.write(fd, base + written, count - written)
             if n < 0 {
                 if errno == EINTR { continue }
+                // A non-blocking descriptor (O_NONBLOCK set by whoever opened the pipe) that is full:
+                // wait until it takes more, as a blocking write would have.
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, -1)
+                    continue
+                }
                 throw OutputError(errno: .current)
             }
             written += n

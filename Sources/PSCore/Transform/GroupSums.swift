@@ -21,6 +21,8 @@ final class GroupSums {
     /// CPU time of the members that vanished.
     var childTimeRise = 0.0
     var vanishedTime = 0.0
+    /// The previous snapshot's cpu_reaped shortfall (seconds, ≤ 0), carried into this one.
+    var carriedShortfall = 0.0
     /// The group's ordinal in the previous snapshot, -1 if it had none.
     var previousOrdinal = -1
 
@@ -44,6 +46,7 @@ final class GroupSums {
         maxDt = nil
         childTimeRise = 0
         vanishedTime = 0
+        carriedShortfall = 0
         previousOrdinal = -1
     }
 
