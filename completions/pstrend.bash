@@ -5,6 +5,12 @@
 # Sets kind and words for an option that takes a value; fails for any other word.
 _pstrend_option_value() {
     case $1 in
+        -y|--fields) kind=list words='nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cpu cpu_user cpu_sys cutime_rate cstime_rate iowait_rate minflt_rate majflt_rate vctx_rate nvctx_rate rchar_rate wchar_rate syscr_rate syscw_rate read_bytes_rate write_bytes_rate cancelled_write_bytes_rate count cpus cpu_reaped' ;;
+        -s|--series) kind=list words='host pid ppid pgid sid tid depth comm state tty uid user cgroup cmdline argv' ;;
+        --alpha) kind=none ;;
+        --min-growth) kind=none ;;
+        --limit) kind=none ;;
+        --window) kind=none ;;
         *) return 1 ;;
     esac
 }
@@ -44,7 +50,7 @@ _pstrend() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '--strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-y --fields -s --series --alpha --min-growth --limit --window --strict -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=file

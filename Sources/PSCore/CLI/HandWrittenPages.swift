@@ -52,6 +52,11 @@ match with \fB\-\-by\-root\fR): one record per snapshot.
 .BR pscsv (1)
 Writes CSV (RFC 4180), header once; \fB\-a\fR \fIFILE\fR appends to a log.
 .TP
+.BR pstrend (1)
+Reads a whole recording and writes one record per process or group, most
+suspicious first: first, last, peak and mean of each field, its slope per
+second, the p\-value of its trend and a leak verdict.
+.TP
 .BR pstsv (1)
 Writes tab-separated values, header once, with \fB\et\fR \fB\en\fR
 \fB\er\fR \fB\e\e\fR escaped in cells.
@@ -295,6 +300,24 @@ psdelta /var/log/procs.ndjson | pscsv \-f ts,pid,comm,cpu,rss > day.csv
 .fi
 .RE
 .PP
+Which process leaks? Record ten minutes, then judge every process; leaks
+come first, and \fBpsplot\fR or jq show the culprit's curve:
+.PP
+.RS
+.nf
+pssnap \-i1 \-d600 \-f +smaps > run.ndjson
+pstrend \-y uss,fds run.ndjson | jq \-c \(aqselect(.uss_leak or .fds_leak) | {pid, comm, uss_slope, fds_slope}\(aq
+.fi
+.RE
+.PP
+A build's peak and mean memory and CPU, in one record:
+.PP
+.RS
+.nf
+pssnap \-i1 \-\- make \-j8 | psdelta | psagg | pstrend \-y rss,cpu
+.fi
+.RE
+.PP
 A fleet: name kinds of processes with rules, sum them per kind, and feed the
 engine that already watches the machines (a handful of series per host,
 whatever the processes come and go); the rules file is read again when it is
@@ -324,6 +347,7 @@ psview \-\-replay 10 \-\-sum incident.ndjson
 .BR psagg (1),
 .BR pscsv (1),
 .BR pstsv (1),
+.BR pstrend (1),
 .BR jq (1),
 .BR proc (5)
 """##),
