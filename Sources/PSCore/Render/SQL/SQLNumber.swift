@@ -23,9 +23,12 @@ enum SQLNumber {
             out.append(raw)
             return
         }
-        if !value.isIntegerLiteral, JSONNumber.fastDouble(raw) != nil {
-            // Few digits and a small exponent: the literal as written is a plain SQL number.
-            guard dialect == .postgres, type == .integer else { out.append(raw); return }
+        if !value.isIntegerLiteral, raw.count < 300, !raw.contains(where: { $0 | 0x20 == 0x65 }),
+           !(dialect == .postgres && type == .integer && (raw.firstIndex(of: 0x2E) ?? 0) > 18) {
+            // A decimal without exponent (1700001000.25): finite, never rounding to 0 or beyond
+            // a double, so the literal as written is a plain SQL number.
+            out.append(raw)
+            return
         }
         let d = JSONNumber.double(raw)
         guard d.isFinite else { throw .notFinite }

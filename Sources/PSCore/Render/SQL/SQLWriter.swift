@@ -40,10 +40,14 @@ final class SQLWriter {
         case ttyNumber
     }
 
+    /// One value of a row: where it is in the record and what its column is. Plain data (no
+    /// class reference), so the per-value loop costs no reference counting.
     struct Entry {
         let index: Int
-        let column: Column
+        let type: SQLType
         let transform: Transform
+        /// In `Writer.columnOrder`, for messages.
+        let column: Int
     }
 
     /// What to write for records of one layout (the same keys in the same order).
@@ -76,6 +80,9 @@ final class SQLWriter {
     private var statementRows = 0
     private var statementBytes = 0
     private var snapshotTS: Double? = nil
+    /// Whole snapshots per transaction (`--commit-every`): 1 but for bulk loads.
+    var snapshotsPerCommit = 1
+    private var snapshotsInTransaction = 0
     private var reported: Set<[UInt8]> = []
     private var scratch: [UInt8] = []
     private var problems: [String] = []
@@ -103,7 +110,10 @@ final class SQLWriter {
         let tsValue = record[tsKey]
         let ts = tsValue?.double
         if procpath != nil && ts == nil { return "missing number field 'ts' (Procpath's ts is NOT NULL)" }
-        if inTransaction && ts != snapshotTS { endTransaction(commit: true, to: out) }
+        if inTransaction && ts != snapshotTS {
+            snapshotsInTransaction += 1
+            if snapshotsInTransaction >= snapshotsPerCommit { endTransaction(commit: true, to: out) }
+        }
         snapshotTS = ts
 
         var plan = self.plan(for: record)
@@ -142,11 +152,11 @@ final class SQLWriter {
         } else {
             out.append(",\n(")
         }
-        var first = true
-        for entry in plan.entries {
-            if !first { out.append(0x2C) }
-            first = false
-            writeValue(record.value(at: entry.index), entry, to: out)
+        plan.entries.withUnsafeBufferPointer { entries in
+            for k in 0..<entries.count {
+                if k > 0 { out.append(0x2C) }
+                writeValue(record.value(at: entries[k].index), entries[k], to: out)
+            }
         }
         out.append(0x29)
         statementRows += 1
@@ -172,6 +182,7 @@ final class SQLWriter {
         closeStatement(to: out)
         out.append(commit ? "COMMIT;\n" : "ROLLBACK;\n")
         inTransaction = false
+        snapshotsInTransaction = 0
     }
 
     private func writePreamble(to out: OutputBuffer) {
@@ -270,7 +281,8 @@ final class SQLWriter {
                 }
                 return
             }
-            plan.entries.append(Entry(index: index, column: column, transform: transform))
+            plan.entries.append(Entry(index: index, type: column.type, transform: transform,
+                                      column: columnOrder.firstIndex { $0 === column } ?? 0))
         }
         for i in 0..<layout.count where last[names[i]] == i {
             let name = names[i]
@@ -299,7 +311,7 @@ final class SQLWriter {
         var prefix: [UInt8] = Array("INSERT INTO ".utf8) + table + Array(" (".utf8)
         for (k, entry) in plan.entries.enumerated() {
             if k > 0 { prefix.append(0x2C) }
-            prefix += entry.column.quoted
+            prefix += columnOrder[entry.column].quoted
         }
         prefix += Array(") VALUES\n(".utf8)
         plan.insertPrefix = prefix
@@ -372,7 +384,7 @@ final class SQLWriter {
             }
             return
         }
-        let type = entry.column.type
+        let type = entry.type
         switch value.kind {
         case .null:
             out.append("NULL")
@@ -387,7 +399,7 @@ final class SQLWriter {
                 } catch {
                     out.append("NULL")
                     let why = error == .notFinite ? "is beyond a double" : "is beyond a 64-bit integer"
-                    problems.append("field '\(String(decoding: entry.column.name, as: UTF8.self))': \(String(decoding: value.raw.prefix(40), as: UTF8.self)) \(why); written as NULL")
+                    problems.append("field '\(String(decoding: columnOrder[entry.column].name, as: UTF8.self))': \(String(decoding: value.raw.prefix(40), as: UTF8.self)) \(why); written as NULL")
                 }
             }
         case .string:
@@ -422,6 +434,6 @@ final class SQLWriter {
         case .array: what = "an array"
         default: what = "an object"
         }
-        problems.append("field '\(String(decoding: entry.column.name, as: UTF8.self))' is \(what) but its column is \(entry.column.type.name(dialect)); written as NULL")
+        problems.append("field '\(String(decoding: columnOrder[entry.column].name, as: UTF8.self))' is \(what) but its column is \(entry.type.name(dialect)); written as NULL")
     }
 }
