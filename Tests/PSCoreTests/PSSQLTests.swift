@@ -141,6 +141,16 @@ struct PSSQLTests {
         #expect(run.output.hasSuffix("COMMIT;\nBEGIN;\nINSERT INTO \"record\" (\"ts\",\"pid\") VALUES\n(2,1);\nROLLBACK;\n"))
     }
 
+    @Test func columnsStopBeforeTheDatabasesLimit() throws {
+        let fields = (0..<1600).map { "\"f\($0)\":1" }.joined(separator: ",")
+        let run = try run([], "{\"ts\":1,\(fields)}\n")
+        #expect(run.output.contains("\"f1498\" INTEGER\n);"))
+        #expect(!run.output.contains("\"f1499\""))
+        #expect(run.status == 1)
+        #expect(run.errors.count == 1)
+        #expect(run.errors.first?.contains("'f1499': the table has 1500 columns already") == true)
+    }
+
     @Test func noRecordsNoText() throws {
         let run = try run([], "")
         #expect(run.status == 0)

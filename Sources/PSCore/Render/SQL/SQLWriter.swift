@@ -68,6 +68,7 @@ final class SQLWriter {
     private(set) var procpath: ProcpathSchema?
     static let maxRowsPerStatement = 1000
     static let maxBytesPerStatement = 1 << 20
+    static let maxColumns = 1500
 
     private var columns: [[UInt8]: Column] = [:]
     private var columnOrder: [Column] = []
@@ -84,6 +85,7 @@ final class SQLWriter {
     var snapshotsPerCommit = 1
     private var snapshotsInTransaction = 0
     private var reported: Set<[UInt8]> = []
+    private var reportedColumnLimit = false
     private var scratch: [UInt8] = []
     private var problems: [String] = []
     private let tsKey = RecordKey("ts")
@@ -298,6 +300,13 @@ final class SQLWriter {
             }
             if let column = columns[SQLText.folded(name, dialect: dialect)] {
                 add(i, column, .none, field: name)
+            } else if columnOrder.count >= Self.maxColumns {
+                // PostgreSQL stops at 1600 columns and SQLite at 2000: past that an ALTER would
+                // fail (and, in PostgreSQL, abort the snapshot). Memory stays bounded too.
+                if !reportedColumnLimit {
+                    reportedColumnLimit = true
+                    problems.append("field '\(String(decoding: name, as: UTF8.self))': the table has \(Self.maxColumns) columns already; it and every later new field are left out")
+                }
             } else if let type = Self.type(of: name, value: record.value(at: i)) {
                 let column = Column(name: name, type: type)
                 columns[SQLText.folded(name, dialect: dialect)] = column
