@@ -151,6 +151,13 @@ struct PSSQLTests {
         #expect(run.errors.first?.contains("'f1499': the table has 1500 columns already") == true)
     }
 
+    @Test func aRecordWithNothingToStoreIsReportedNotWrittenAsBrokenSQL() throws {
+        let run = try run([], "{\"mine\":null}\n{\"\":1}\n{\"mine\":2}\n")
+        #expect(run.status == 1)
+        #expect(run.errors.count == 2)
+        #expect(run.output == "BEGIN;\nCREATE TABLE IF NOT EXISTS \"record\" (\n  \"mine\" INTEGER\n);\nINSERT INTO \"record\" (\"mine\") VALUES\n(2);\nCOMMIT;\n")
+    }
+
     @Test func noRecordsNoText() throws {
         let run = try run([], "")
         #expect(run.status == 0)

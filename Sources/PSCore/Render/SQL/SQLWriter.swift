@@ -124,6 +124,12 @@ final class SQLWriter {
             plans[ObjectIdentifier(record.layout)] = nil
             plan = self.plan(for: record)
         }
+        if plan.entries.isEmpty {
+            // No column to hold anything (unnamed keys, or only nulls of fields no table knows):
+            // an INSERT with no column is no SQL either database takes.
+            problems.append("no field of this record can be a column yet; skipped")
+            return problems.joined(separator: "; ")
+        }
         if !inTransaction {
             if !started { writePreamble(to: out) }
             out.append("BEGIN;\n")
