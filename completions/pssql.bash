@@ -5,6 +5,9 @@
 # Sets kind and words for an option that takes a value; fails for any other word.
 _pssql_option_value() {
     case $1 in
+        --dialect) kind=words words='sqlite postgres' ;;
+        -t|--table) kind=none ;;
+        --commit-every) kind=none ;;
         *) return 1 ;;
     esac
 }
@@ -44,7 +47,7 @@ _pssql() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '--strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '--dialect -t --table --alter --commit-every --procpath --strict -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=file

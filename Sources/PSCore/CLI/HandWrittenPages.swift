@@ -255,13 +255,14 @@ pssnap \-i1 \-p "$(pgrep \-d, \-x nginx)" | psdelta |
 .fi
 .RE
 .PP
-Into SQLite, then ask it questions:
+Into SQLite, typed, a transaction per snapshot, then ask it questions
+(\fBpssql \-\-dialect postgres\fR for \fBpsql\fR):
 .PP
 .RS
 .nf
-pssnap \-i1 \-n60 | psdelta | pscsv > procs.csv
-sqlite3 procs.db \(aq.import \-\-csv procs.csv procs\(aq \e
-    \(aqselect comm, max(cast(cpu as real)) from procs group by comm order by 2 desc limit 5\(aq
+pssnap \-i1 \-n60 | psdelta | pssql | sqlite3 procs.db
+sqlite3 procs.db \e
+    \(aqselect comm, max(cpu) from record group by comm order by 2 desc limit 5\(aq
 .fi
 .RE
 .PP
