@@ -47,7 +47,7 @@ _pssql() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '--dialect -t --table --alter --commit-every --procpath --strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '--dialect -t --table --alter --commit-every --no-wal --procpath --strict -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=file

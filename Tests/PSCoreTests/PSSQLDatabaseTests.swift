@@ -71,7 +71,7 @@ import Testing
         let check = try Self.write(Self.compare, "compare.py", in: dir)
         let run = try TestSupport.shell("""
             set -e; cd \(dir)
-            pssql in.ndjson | sqlite3 -bail t.db
+            pssql in.ndjson | sqlite3 -bail t.db >/dev/null
             \(Self.sqliteRows("t.db")) > rows.json
             python3 \(check) in.ndjson rows.json
             sqlite3 t.db "SELECT json_extract(argv, '$[1]'), json_extract(obj, '$.n[1]') FROM record WHERE seq = 1"
@@ -88,7 +88,7 @@ import Testing
         let run = try TestSupport.shell("""
             set -e; cd \(dir)
             pssnap -i0.1 -n3 -f +argv,+cgroup --host | psdelta > in.ndjson
-            pssql in.ndjson | sqlite3 -bail t.db
+            pssql in.ndjson | sqlite3 -bail t.db >/dev/null
             \(Self.sqliteRows("t.db")) > rows.json
             python3 \(check) in.ndjson rows.json
             test "$(sqlite3 t.db 'SELECT count(DISTINCT ts) FROM record')" = 3
@@ -139,7 +139,7 @@ import Testing
             pssql in.ndjson > all.sql
             python3 \(script) all.sql in.ndjson sqlite \(dir)
             # A real kill: pssql dies mid-stream (SIGKILL), sqlite3 sees the text stop.
-            { pssnap -i0.02 | tee live.ndjson | pssql & p=$!; sleep 1.5; kill -9 $p; wait; } | sqlite3 live.db || true
+            { pssnap -i0.02 | tee live.ndjson | pssql & p=$!; sleep 1.5; kill -9 $p; wait; } | sqlite3 live.db >/dev/null || true
             python3 -c '
             import json, sqlite3, collections
             sizes = collections.Counter(json.loads(l)["ts"] for l in open("live.ndjson") if l.endswith("\\n"))
@@ -160,21 +160,21 @@ import Testing
         let run = try TestSupport.shell("""
             cd \(dir)
             pssnap -f stat > a.ndjson; pssnap -i0.05 -n2 | psdelta > b.ndjson
-            pssql a.ndjson | sqlite3 -bail t.db || echo "run 1 failed"
+            pssql a.ndjson | sqlite3 -bail t.db >/dev/null || echo "run 1 failed"
             # Without --alter, the older table lacks rchar and cpu: the INSERTs fail, nothing half-done.
-            pssql b.ndjson | sqlite3 t.db 2> plain.err && echo "run 2 should fail"
+            pssql b.ndjson | sqlite3 t.db >/dev/null 2> plain.err && echo "run 2 should fail"
             grep -q 'no column named' plain.err || echo "run 2: $(cat plain.err | head -2)"
-            pssql --alter b.ndjson | sqlite3 t.db 2> alter.err; echo "sqlite3 status $?"
+            pssql --alter b.ndjson | sqlite3 t.db >/dev/null 2> alter.err; echo "sqlite3 status $?"
             grep -q 'duplicate column name: pid' alter.err || echo "run 3: no duplicate column report"
             test "$(sqlite3 t.db 'SELECT count(*) FROM record')" = "$(cat a.ndjson b.ndjson | wc -l)" || echo "row count differs"
             test "$(sqlite3 t.db 'SELECT count(*) FROM record WHERE rchar IS NOT NULL OR cpu IS NOT NULL')" -gt 0 || echo "no new column values"
             # The same recording again with --alter: every ALTER fails, every row still lands.
-            pssql --alter b.ndjson | sqlite3 t.db 2>/dev/null
+            pssql --alter b.ndjson | sqlite3 t.db >/dev/null 2>&1
             test "$(sqlite3 t.db 'SELECT count(*) FROM record')" = "$(cat a.ndjson b.ndjson b.ndjson | wc -l)" || echo "rows lost with --alter"
             # A field that appears later, when an earlier run already made its column.
             printf '{"ts":1,"pid":1}\\n{"ts":1,"pid":2,"extra":"x"}\\n' > c.ndjson
-            pssql c.ndjson | sqlite3 -bail t.db
-            pssql c.ndjson | sqlite3 t.db 2>/dev/null
+            pssql c.ndjson | sqlite3 -bail t.db >/dev/null
+            pssql c.ndjson | sqlite3 t.db >/dev/null 2>&1
             test "$(sqlite3 t.db "SELECT count(*) FROM record WHERE extra = 'x'")" = 2 || echo "later field lost"
             echo done
             """)
@@ -188,7 +188,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = try TestSupport.shell("""
             set -e; cd \(dir)
-            pssnap -i0.2 -n4 | pssql --procpath | sqlite3 -bail pp.db
+            pssnap -i0.2 -n4 | pssql --procpath | sqlite3 -bail pp.db >/dev/null
             procpath plot -d pp.db -q cpu -q rss -f cpu.svg >/dev/null 2>&1
             sqlite3 pp.db 'SELECT stat_pid FROM record GROUP BY stat_pid HAVING count(*) = 4 ORDER BY stat_pid LIMIT 5'
             echo ---
@@ -213,7 +213,7 @@ import Testing
         let run = try TestSupport.shell("""
             set -e; cd \(dir)
             pssnap -i0.3 -n3 | psdelta > in.ndjson
-            pssql --procpath in.ndjson | sqlite3 -bail pp.db
+            pssql --procpath in.ndjson | sqlite3 -bail pp.db >/dev/null
             python3 - <<'PY'
             import sqlite3, procpath.procret as r
             rows = r.query('pp.db', r.registry['cpu'])

@@ -66,7 +66,9 @@ struct PSSQLTests {
         #expect(lines.filter { $0 == "COMMIT;" }.count == 3)
         #expect(lines.filter { $0.hasPrefix("CREATE TABLE") }.count == 1)
         #expect(lines.last == "COMMIT;")
-        #expect(run.output.hasPrefix("BEGIN;\nCREATE TABLE IF NOT EXISTS \"record\" (\n"))
+        #expect(run.output.hasPrefix("PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\nBEGIN;\nCREATE TABLE IF NOT EXISTS \"record\" (\n"))
+        let plain = try self.run(["--no-wal"], input)
+        #expect(plain.output.hasPrefix("BEGIN;\nCREATE TABLE IF NOT EXISTS \"record\" (\n"))
     }
 
     @Test func statementsAreBoundedInRows() throws {
@@ -155,7 +157,7 @@ struct PSSQLTests {
         let run = try run([], "{\"mine\":null}\n{\"\":1}\n{\"mine\":2}\n")
         #expect(run.status == 1)
         #expect(run.errors.count == 2)
-        #expect(run.output == "BEGIN;\nCREATE TABLE IF NOT EXISTS \"record\" (\n  \"mine\" INTEGER\n);\nINSERT INTO \"record\" (\"mine\") VALUES\n(2);\nCOMMIT;\n")
+        #expect(run.output == "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\nBEGIN;\nCREATE TABLE IF NOT EXISTS \"record\" (\n  \"mine\" INTEGER\n);\nINSERT INTO \"record\" (\"mine\") VALUES\n(2);\nCOMMIT;\n")
     }
 
     @Test func noRecordsNoText() throws {

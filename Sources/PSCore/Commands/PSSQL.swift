@@ -22,6 +22,8 @@ public enum PSSQL {
                        doc: "SQLite only: after \\fBCREATE TABLE IF NOT EXISTS\\fR, try to add every column of the first record with \\fBALTER TABLE ... ADD COLUMN\\fR, for a table an earlier run made with fewer fields. SQLite has no \\fBADD COLUMN IF NOT EXISTS\\fR: each column that exists already makes \\fBsqlite3\\fR report \"duplicate column name\" and go on (it exits with status 1 at the end), and the rows are inserted all the same. Use it once, when the fields of a recording pipeline change, not in every run. With PostgreSQL every run does this silently (\\fBADD COLUMN IF NOT EXISTS\\fR)."),
             OptionSpec(nil, "commit-every", value: "N", help: "commit every N snapshots (default 1), for bulk loads",
                        doc: "Put \\fIN\\fR whole snapshots in each transaction instead of one. A commit makes the database sync its file (an fsync per snapshot), which a live recording does not feel but a bulk load of a long recording does: \\fB\\-\\-commit\\-every 1000\\fR loads it many times faster. The text still stops only between whole snapshots."),
+            OptionSpec(nil, "no-wal", help: "sqlite: keep the database's journal mode and sync setting",
+                       doc: "SQLite only. By default the script begins with \\fBPRAGMA journal_mode = WAL\\fR and \\fBPRAGMA synchronous = NORMAL\\fR: in SQLite's default rollback journal every commit, one per snapshot, is an fsync, which made a bulk load of a long recording eleven times slower than one transaction; in WAL mode a commit syncs nothing until a checkpoint. A killed pipeline still keeps every committed snapshot and the file never corrupts; only a power loss or an operating-system crash may take back the last commits. The mode stays with the database file (it gains \\fB\\-wal\\fR and \\fB\\-shm\\fR files beside it while open), and \\fBsqlite3\\fR prints the mode it set, \\fBwal\\fR, once per run (send its output to /dev/null in a crontab). \\fB\\-\\-no\\-wal\\fR writes no pragma: each commit is synced as the database is set to."),
             OptionSpec(nil, "procpath", help: "Procpath's schema: record and meta tables in its units",
                        doc: "Write Procpath's schema (SQLite only): the \\fBrecord\\fR table with \\fBrecord_id\\fR, \\fBts\\fR and Procpath's column names and units, and the \\fBmeta\\fR table, so that \\fBprocpath plot\\fR and Procpath's SQL queries run on the recording. See \\fBPROCPATH\\fR below."),
             .strict,
@@ -70,6 +72,7 @@ What a Procpath user gains: Procpath keys a process on its pid alone, so a reuse
         let table = try tableName(args.value("table") ?? "record", dialect: dialect)
         let writer = SQLWriter(dialect: dialect, table: table, alterExisting: args.has("alter") && dialect == .sqlite,
                                procpath: procpath ? ProcpathSchema() : nil)
+        writer.writeAheadLog = dialect == .sqlite && !args.has("no-wal")
         if let text = args.value("commit-every") {
             guard let n = Int(text), n >= 1 else { throw UsageError("option '--commit-every' takes a whole number of snapshots of at least 1, not '\(text)'") }
             writer.snapshotsPerCommit = n
