@@ -16,9 +16,14 @@ public final class StreamToolLoop {
     /// Set when `--strict` stopped the run.
     public private(set) var stopped = false
 
+    /// `willBlock`, when given, runs after the output is flushed, before a read that could wait
+    /// (psplot --live redraws there: the snapshot in hand is all there is for now).
     public init(files: [String], strict: Bool, output: OutputBuffer, diagnostics: Diagnostics,
-                maxLineLength: Int = LineReader.defaultMaxLineLength) {
-        reader = RecordReader(arguments: files, maxLineLength: maxLineLength, willBlock: { try output.flush() })
+                maxLineLength: Int = LineReader.defaultMaxLineLength, willBlock: (() throws -> Void)? = nil) {
+        reader = RecordReader(arguments: files, maxLineLength: maxLineLength, willBlock: {
+            try output.flush()
+            try willBlock?()
+        })
         self.strict = strict
         self.diagnostics = diagnostics
     }
