@@ -205,9 +205,7 @@ public enum PSPlot {
         // A -y field no record carried: most likely a typo (the field table does not know every field).
         if collector.records > 0 || !collector.seenFields.isEmpty {
             for panel in collector.visiblePanels where !panel.carried {
-                let known = Array(collector.seenFields) + FieldTable.names
-                let hint = FieldTable.nearest(to: panel.field, among: known).map { " (did you mean '\($0)'?)" } ?? ""
-                throw UsageError("no record carries field '\(panel.field)'\(hint)")
+                throw UsageError("no record carries field '\(panel.field)'\(missingHint(panel.field, seen: collector.seenFields))")
             }
         }
 
@@ -234,6 +232,24 @@ public enum PSPlot {
         }
         try out.flush()
         return loop.status
+    }
+
+    /// Why a field may be missing: the tool or option that writes a field the table knows, else
+    /// the nearest name known or seen in the stream.
+    static func missingHint(_ field: String, seen: Set<String>) -> String {
+        if let info = FieldTable.info(field) {
+            switch info.producer {
+            case .psdelta: return " (psdelta adds it: pssnap -i1 | psdelta | psplot)"
+            case .psagg: return " (psagg writes it)"
+            case .pssnap:
+                if info.group == "always" || info.group == "stat" { return " (every pssnap record has it)" }
+                if info.group.hasPrefix("--") { return " (pssnap writes it with '\(info.group)')" }
+                if ["smaps", "net", "cgroup", "argv"].contains(info.group) { return " (pssnap writes it with '-f +\(info.group)')" }
+                return " (pssnap writes it unless '-f' leaves out '\(info.group)')"
+            }
+        }
+        let candidates = seen.sorted() + FieldTable.names
+        return FieldTable.nearest(to: field, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     static func monotonicSeconds() -> Double {

@@ -125,6 +125,7 @@ public final class ChartCollector {
     var snapshotTs = Double.nan
     var layoutsSeen: Set<ObjectIdentifier> = []
     var layoutsKept: [RecordLayout] = []
+    var lastLayout: ObjectIdentifier?
     /// Most series kept in detail per panel.
     public let detailLimit: Int
     /// Beyond this many series remembered, the ones not seen for two snapshots are forgotten.
@@ -156,59 +157,65 @@ public final class ChartCollector {
     public func add(_ record: Record) -> String? {
         guard let tsValue = record[tsKey] else { return "missing number field 'ts'" }
         guard let ts = tsValue.double, ts.isFinite else { return "field 'ts' is not a number" }
-        noteLayout(record)
+        if ObjectIdentifier(record.layout) != lastLayout { noteLayout(record) }
         if let after = options.after, ts < after { return nil }
         if let before = options.before, ts > before { return nil }
-        var values: [Double?] = []
-        var present: [Bool] = []
-        var any = false
-        for panel in panels {
-            guard let v = record[panel.key] else { present.append(false); values.append(nil); continue }
-            panel.carried = true
-            present.append(true)
-            any = true
-            if let d = v.double, d.isFinite, v.kind == .number { values.append(d) } else { values.append(nil) }
-        }
-        guard any else { return nil }
-        let key: SeriesKey
-        switch rule.key(of: record) {
-        case .failure(let problem): return problem.message
-        case .success(let k): key = k
-        }
-        if ts != snapshotTs {
-            finishSnapshot()
-            snapshotTs = ts
-            snapshots += 1
-        }
-        records += 1
-        let state: SeriesState
-        if let s = registry[key] {
-            state = s
-        } else {
-            if registry.count >= Self.registryLimit { forgetOldSeries() }
-            state = SeriesState(id: nextID, panels: panels.count, snapshot: snapshots)
-            nextID += 1
-            registry[key] = state
-        }
-        state.lastSeen = snapshots
-        for (p, panel) in panels.enumerated() where present[p] {
-            if state.peaks[p].isNaN {
-                state.peaks[p] = -.infinity
-                panel.seriesCount += 1
+        let count = panels.count
+        // Per panel: absent (nan with `present` false), null (nan), or the value; on the stack.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { values in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: count) { present in
+                var any = false
+                for p in 0..<count {
+                    let panel = panels[p]
+                    guard let v = record[panel.key] else { present[p] = false; values[p] = .nan; continue }
+                    panel.carried = true
+                    present[p] = true
+                    any = true
+                    if v.kind == .number, let d = v.double, d.isFinite { values[p] = d } else { values[p] = .nan }
+                }
+                guard any else { return nil }
+                let key: SeriesKey
+                switch rule.key(of: record) {
+                case .failure(let problem): return problem.message
+                case .success(let k): key = k
+                }
+                if ts != snapshotTs {
+                    finishSnapshot()
+                    snapshotTs = ts
+                    snapshots += 1
+                }
+                records += 1
+                let state: SeriesState
+                if let s = registry[key] {
+                    state = s
+                } else {
+                    if registry.count >= Self.registryLimit { forgetOldSeries() }
+                    state = SeriesState(id: nextID, panels: count, snapshot: snapshots)
+                    nextID += 1
+                    registry[key] = state
+                }
+                state.lastSeen = snapshots
+                for p in 0..<count where present[p] {
+                    let panel = panels[p]
+                    if state.peaks[p].isNaN {
+                        state.peaks[p] = -.infinity
+                        panel.seriesCount += 1
+                    }
+                    let value: Double? = values[p].isNaN ? nil : values[p]
+                    panel.snapshotRecords += 1
+                    if let value {
+                        panel.sampled = true
+                        panel.snapshotSum += value
+                        panel.snapshotValues += 1
+                        if value > state.peaks[p] { state.peaks[p] = value }
+                    }
+                    var slot = Int(state.slots[p])
+                    if slot < 0, let value { slot = admit(state, value: value, panel: p, record: record) }
+                    if slot >= 0 { push(panel.detail[slot], ts, value) }
+                }
+                return nil
             }
-            let value = values[p]
-            panel.snapshotRecords += 1
-            if let value {
-                panel.sampled = true
-                panel.snapshotSum += value
-                panel.snapshotValues += 1
-                if value > state.peaks[p] { state.peaks[p] = value }
-            }
-            var slot = Int(state.slots[p])
-            if slot < 0, let value { slot = admit(state, value: value, panel: p, record: record) }
-            if slot >= 0 { push(panel.detail[slot], ts, value) }
         }
-        return nil
     }
 
     /// The end of the stream: the last snapshot's totals, and every average still held.
@@ -307,6 +314,7 @@ public final class ChartCollector {
     private func noteLayout(_ record: Record) {
         let layout = record.layout
         let id = ObjectIdentifier(layout)
+        lastLayout = id
         guard !layoutsSeen.contains(id), seenFields.count < 4096 else { return }
         layoutsSeen.insert(id)
         layoutsKept.append(layout)  // keeps the identity from being reused
@@ -314,6 +322,7 @@ public final class ChartCollector {
         if layoutsKept.count > 256 {
             layoutsKept.removeAll()
             layoutsSeen.removeAll()
+            lastLayout = nil
         }
     }
 }
