@@ -151,7 +151,13 @@ extension ChartLayout {
         let panelCount = Double(max(1, visible.count))
         let gap = canvas.terminal ? 0 : lh * 0.75
         var plotHeight = (bottom - y - panelCount * (lh + gap) + gap) / panelCount
-        if canvas.terminal { plotHeight = (plotHeight / 4).rounded(.down) * 4 }
+        // A terminal's panels take whole rows; the rows left over go to the first panels.
+        var extraRows = 0
+        if canvas.terminal {
+            let rows = Int((bottom - y) / lh) - Int(panelCount)
+            plotHeight = Double(rows / Int(panelCount)) * lh
+            extraRows = rows - Int(plotHeight / lh) * Int(panelCount)
+        }
         plotHeight = max(plotHeight, canvas.terminal ? 4 : 20)
 
         // Value axes, then the left margin their labels need.
@@ -164,7 +170,7 @@ extension ChartLayout {
             if options.log {
                 axis = ChartTicks.log(min: c.positiveMin, max: c.max, count: count, unit: panel.unit)
             } else {
-                axis = ChartTicks.linear(min: c.min, max: c.max, count: count, unit: panel.unit)
+                axis = ChartTicks.linear(min: c.min, max: c.max, count: count, unit: panel.unit, slack: canvas.terminal ? 1 : 0.7)
             }
             axes.append(axis)
             tickLabels.append(axis.ticks.map { ChartTicks.label($0, unit: panel.unit) })
@@ -203,10 +209,10 @@ extension ChartLayout {
         var panels: [PanelLayout] = []
         for (p, panel) in visible.enumerated() {
             let c = chosen[p]
-            let plot = ChartRect(x: left, y: y + lh, width: plotWidth, height: plotHeight)
+            let plot = ChartRect(x: left, y: y + lh, width: plotWidth, height: plotHeight + (p < extraRows ? lh : 0))
             let unitText = panel.unit == .none ? "" : " (\(unitName(panel.unit)))"
             let heading = ChartText(x: left, y: y, text: panel.field + unitText, anchor: .start)
-            y += lh + plotHeight + gap
+            y += lh + plot.height + gap
             let axis = axes[p]
             func yOf(_ v: Double) -> Double {
                 let f: Double

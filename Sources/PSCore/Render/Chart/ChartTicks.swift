@@ -47,11 +47,13 @@ public enum ChartTicks {
 
     /// A linear axis over [min, max] with about `count` ticks; 0 is kept in view for data that
     /// does not go below it (a level is read from 0).
-    public static func linear(min: Double, max: Double, count: Int, unit: FieldUnit) -> Axis {
+    /// `count` is a target: with `slack` below 1 the step may be that much finer than
+    /// span / count, so 0...83 % with 4 ticks reads 0, 20, ... 100 rather than 0, 50, 100.
+    public static func linear(min: Double, max: Double, count: Int, unit: FieldUnit, slack: Double = 1) -> Axis {
         var lo = Swift.min(0, min), hi = max
         if !(lo.isFinite && hi.isFinite) { lo = 0; hi = 1 }
         if hi <= lo { hi = lo + (lo == 0 ? defaultSpan(unit) : abs(lo) * 0.1) }
-        let step = self.step(atLeast: (hi - lo) / Double(Swift.max(1, count)), unit: unit)
+        let step = self.step(atLeast: (hi - lo) / Double(Swift.max(1, count)) * slack, unit: unit)
         lo = (lo / step).rounded(.down) * step
         hi = (hi / step - 1e-9).rounded(.up) * step
         if hi <= lo { hi = lo + step }
