@@ -15,7 +15,7 @@ public enum PSPlot {
             "\\fBValues.\\fR A \\fBnull\\fR value (a counter psdelta could not rate, a field pssnap could not read) is a gap in the line, never a drop to 0. A record without the field is not in that panel at all (a psagg row in a stream of process records, say); a value that is not a number counts as null. Axes are in the field's unit, as pstools(7)'s field table gives it: bytes in binary units with ticks at binary steps (256 MiB, 512 MiB, 768 MiB), percent of one CPU, bytes/s, seconds; other numbers with 1, 2, 5 steps. A linear axis starts at 0 unless a value is negative. With \\fB\\-\\-log\\fR, values of 0 or less sit on the bottom edge. Time is local clock time (the date under the time when the span crosses midnight), or with \\fB\\-\\-relative\\fR time since the first sample.",
             "\\fBReduction.\\fR However long the stream, psplot keeps a fixed number of points per series: time is cut into buckets on one grid (about twice as many as the plot has pixel columns); when the stream outgrows the grid, neighbouring buckets are merged and the grid doubles its bucket width. A bucket keeps its samples' first, last, lowest and highest value, their sum and count. Without \\fB\\-e\\fR each pixel column of a line shows the column's lowest and highest value (a stroke down and up the column), so a one-sample spike never disappears and the SVG stays small (under 1 MB at the default size with the default \\fB\\-\\-top\\fR, whatever the stream's length). \\fB\\-w\\fR \\fIN\\fR replaces each sample by the mean of the \\fIN\\fR samples centred on it (fewer at the ends of a line and next to a gap) before anything is kept; \\fB\\-e\\fR \\fIEPSILON\\fR then draws each bucket's mean and simplifies the line with Ramer-Douglas-Peucker: no point left out is farther than \\fIEPSILON\\fR pixels from the line drawn (Procpath's \\fBplot \\-w \\-e\\fR).",
             "\\fBMemory.\\fR Per panel, at most 4 × \\fB\\-\\-top\\fR series (at least 40; 1000 with \\fB\\-\\-top 0\\fR) are kept in detail, the ones with the highest peaks so far; a series that rises above the lowest of them takes its place, and is drawn from then on (what it did before stays in \\fBother\\fR). Every series is counted in the panel's total whatever happens, so \\fBother\\fR is always the total less the lines drawn. Memory therefore does not grow with the stream's length: 1000 processes over 1000 snapshots take the same memory as over 10. Beyond 100 000 series seen (a long recording of a busy machine), the ones not in detail and not seen in the last two snapshots are forgotten: one that comes back is counted again in \\fIK\\fR.",
-            "\\fBDefaults and errors.\\fR Without \\fB\\-y\\fR the panels are \\fBcpu,rss\\fR when some record carries \\fBcpu\\fR (psdelta's), else \\fBrss\\fR. Whether a record carries a \\fB\\-y\\fR field can only be known once the input has been read: when no record carried it, psplot reports it with the nearest field name it knows or saw (\\fBpsplot: no record carries field 'rsss' (did you mean 'rss'?)\\fR), or for a field pstools writes, what writes it (\\fBno record carries field 'pss' (pssnap writes it with '\\-f +smaps')\\fR), writes no chart and exits with status 2. (Under \\fB\\-\\-live\\fR the panel says so until then.) An input with no record at all gives a chart that says \\fBno records\\fR, status 0. A field that records carry but always as null gives an empty panel that says so. A line that is not a JSON object, or lacks a numeric \\fBts\\fR, is reported as \\fIpsplot\\fB: \\fIFILE\\fB:\\fILINE\\fB:\\fICOL\\fB: \\fImessage\\fR and skipped, the chart is drawn from the good records, and the exit status is 1.",
+            "\\fBDefaults and errors.\\fR Without \\fB\\-y\\fR the panels are \\fBcpu,rss\\fR when some record carries \\fBcpu\\fR (psdelta's), else \\fBrss\\fR. Whether a record carries a \\fB\\-y\\fR field can only be known once the input has been read: when no record carried it, psplot reports it with the nearest field name it knows or saw (\\fBpsplot: no record carries field 'rsss' (did you mean 'rss'?)\\fR), or for a field pstools writes, what writes it (\\fBno record carries field 'pss' (pssnap writes it with '\\-f +smaps')\\fR), writes no chart and exits with status 2. (Under \\fB\\-\\-live\\fR the panel says so until then.) An input with no record at all gives a chart that says \\fBno records\\fR, status 0. A field that records carry but always as null gives an empty panel that says so. A line that is not a JSON object, or lacks a numeric \\fBts\\fR, is reported as \\fIpsplot\\fB: \\fIFILE\\fB:\\fILINE\\fB:\\fICOL\\fB: \\fImessage\\fR and skipped, the chart is drawn from the good records, and the exit status is 1. SIGINT or SIGTERM (Ctrl-C on \\fBpssnap \\-i1 | psdelta | psplot > chart.svg\\fR) ends the reading at the next record; the chart is drawn from what came, status 0.",
             "\\fBThe SVG\\fR has no external resource (no font, stylesheet, image or script is fetched) and renders in browsers, \\fBrsvg\\-convert\\fR(1) and Inkscape. Each line and legend entry has a tooltip (\\fB<title>\\fR) with the series' name, lowest, highest and last value; in a browser, clicking a legend entry hides its line (in every panel) and clicking again shows it. Colours are the Okabe-Ito palette, which colour-blind readers can tell apart; past its eight colours lines are dashed. Process names are escaped for XML; characters XML cannot hold become U+FFFD.",
             "\\fBThe terminal chart\\fR (\\fB\\-t\\fR) is the same layout drawn with braille characters (2 × 4 dots per cell), sized to the terminal (one row less, for the prompt) or to \\fB\\-\\-size\\fR, in colour unless \\fBNO_COLOR\\fR is set or standard output is not a terminal. \\fB\\-\\-live\\fR (which implies \\fB\\-t\\fR) draws on the terminal's alternate screen and redraws whenever the input pauses (after each snapshot of a live \\fBpssnap \\-i\\fR), at least once a second while it does not; Ctrl-C ends it with status 0 and the terminal as it was. When the input ends, the final chart is printed on the normal screen. Labels from processes are sanitized: no control character reaches the terminal.",
         ],
@@ -188,17 +188,27 @@ public enum PSPlot {
             lastDraw = monotonicSeconds()
         }
         let liveInput = o.live && (args.allOperands.isEmpty || args.allOperands == ["-"])
-        let willBlock: (() throws -> Void)? = o.live ? {
+        let willBlock: () throws -> Void = {
+            if Signals.stopRequested != 0 { throw Stopped() }
+            guard o.live else { return }
             // Redraw when the input pauses (a snapshot is in), or at least once a second.
             if liveInput && inputReady(0, milliseconds: 40) && monotonicSeconds() - lastDraw < 1 { return }
             try redraw()
-        } : nil
+        }
 
-        if o.live { Terminal.enter(output.fd) }
+        // --live: Ctrl-C leaves the alternate screen and ends at once (Terminal.enter). Otherwise
+        // SIGINT and SIGTERM end the reading at the next record, and the chart is drawn from
+        // what came (Ctrl-C on `pssnap -i1 | psdelta | psplot > chart.svg` is how one stops it).
+        if o.live { Terminal.enter(output.fd) } else { Signals.catchStopSignals() }
         defer { if o.live { Terminal.leave() } }
         let loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"), output: output,
                                   diagnostics: diagnostics, willBlock: willBlock)
-        try loop.run { record in collector.add(record) }
+        do {
+            try loop.run { record in
+                if Signals.stopRequested != 0 { throw Stopped() }
+                return collector.add(record)
+            }
+        } catch is Stopped {}
         collector.finish()
         if o.live { Terminal.leave() }
 
@@ -251,6 +261,9 @@ public enum PSPlot {
         let candidates = seen.sorted() + FieldTable.names
         return FieldTable.nearest(to: field, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
+
+    /// SIGINT or SIGTERM came: stop reading, draw what came.
+    struct Stopped: Error {}
 
     static func monotonicSeconds() -> Double {
         var ts = timespec()
