@@ -13,6 +13,7 @@
 #   - procpath plot -q rss -d DB -f svg         (once: it is slow; BENCH_PROCPATH_SNAPSHOTS=N
 #                                                runs it on the first N snapshots only, and says so)
 #   - pscsv FILE > /dev/null                    (best of BENCH_RUNS: the cost of reading the stream)
+#   - pscsv -f ts FILE > /dev/null              (best of BENCH_RUNS: parsing alone, the floor)
 #   - psplot -y rss on 10 snapshots of the same processes (10 000 records), for peak RSS
 # CPU is user+sys (the machine is shared; wall time is printed too). Never fails on speed.
 set -euo pipefail
@@ -76,14 +77,16 @@ measure() {
 
 cat "$big" >/dev/null
 measure "psplot -y rss" "$runs" "$bin/psplot" -y rss "$big"
-ps_cpu=$cpu ps_rss=$rss
+ps_cpu=$cpu ps_rss=$rss ps_wall=$wall
 svg_size=$(wc -c <"$out/psplot -y rss.out")
 measure "pscsv" "$runs" "$bin/pscsv" "$big"
 csv_cpu=$cpu
+measure "pscsv -f ts (the parse floor)" "$runs" "$bin/pscsv" -f ts "$big"
+floor_cpu=$cpu
 measure "psplot -y rss (10 000 records)" "$runs" "$bin/psplot" -y rss "$small"
 small_rss=$rss
 measure "procpath plot -q rss ($pp_records rec)" 1 procpath plot -q rss -d "$db" -f "$out/procpath.svg"
-pp_cpu=$cpu pp_rss=$rss
+pp_cpu=$cpu pp_rss=$rss pp_wall=$wall
 pp_svg=$(wc -c <"$out/procpath.svg")
 [[ -s $out/procpath.svg ]] || { echo "plot.sh: procpath wrote no SVG" >&2; exit 1; }
 if ((pp_snapshots < snapshots)); then
@@ -91,10 +94,12 @@ if ((pp_snapshots < snapshots)); then
 fi
 
 echo
-awk -v ps="$ps_cpu" -v pp="$pp_cpu" -v k="$snapshots" -v kp="$pp_snapshots" -v csv="$csv_cpu" -v r1="$ps_rss" -v r0="$small_rss" \
+awk -v ps="$ps_cpu" -v pp="$pp_cpu" -v psw="$ps_wall" -v ppw="$pp_wall" -v floor="$floor_cpu" -v k="$snapshots" -v kp="$pp_snapshots" -v csv="$csv_cpu" -v r1="$ps_rss" -v r0="$small_rss" \
     -v svg="$svg_size" -v ppsvg="$pp_svg" -v ppr="$pp_rss" 'BEGIN {
     ppf = pp * k / kp
     printf "Procpath plot / psplot (cpu):   %7.1fx   (target >= 20x)  %s\n", ppf / ps, (ppf / ps >= 20 ? "OK" : "MISS")
+    printf "Procpath plot / psplot (wall):  %7.1fx\n", ppw * k / kp / psw
+    printf "Procpath plot / parse floor:    %7.1fx   (pscsv -f ts: the record parser psplot shares; no reader of this stream can beat it)\n", ppf / floor
     printf "psplot / pscsv (cpu):           %7.2fx   (target <= 3x)   %s\n", ps / csv, (ps / csv <= 3 ? "OK" : "MISS")
     printf "psplot peak RSS, 1M / 10k:      %7.2fx   (target <= 1.5x) %s   (%.1f / %.1f MiB; Procpath %.0f MiB)\n", r1 / r0, (r1 / r0 <= 1.5 ? "OK" : "MISS"), r1 / 1024, r0 / 1024, ppr / 1024
     printf "psplot SVG:                     %7.0f KiB (target < 1 MiB) %s   (Procpath: %.0f KiB)\n", svg / 1024, (svg < 1048576 ? "OK" : "MISS"), ppsvg / 1024
