@@ -396,6 +396,21 @@ func processLine(ts: Double, pid: Int, comm: String = "p", _ fields: [(String, S
         #expect(r.output.contains("(2 s), 3 snapshots, 3 series"))
     }
 
+    @Test func seriesFieldsChooseTheLines() throws {
+        let input = (0..<3).map { ts in
+            (1...4).map { processLine(ts: Double(ts), pid: $0, comm: $0 % 2 == 0 ? "even" : "odd", [("rss", "\($0)")]) }.joined(separator: "\n")
+        }.joined(separator: "\n") + "\n"
+        let r = try run(["-y", "rss", "-s", "comm"], input)
+        #expect(r.status == 0)
+        let e = try ChartRenderTests.parse(r.output)
+        #expect(Set(e.titles.filter { $0.contains(": min ") }.map { String($0.prefix(while: { $0 != ":" })) }) == ["even", "odd"])
+    }
+
+    @Test func liveNeedsATerminal() throws {
+        let r = try run(["--live"], Self.stream)
+        #expect(r.status == 2 && r.errors.first == "'--live' needs a terminal on standard output")
+    }
+
     @Test func theTerminalChartHasTheRequestedSize() throws {
         let r = try run(["-t", "--size", "50x10"], Self.stream)
         let lines = r.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
