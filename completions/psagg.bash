@@ -5,8 +5,8 @@
 # Sets kind and words for an option that takes a value; fails for any other word.
 _psagg_option_value() {
     case $1 in
-        -g|--group-by) kind=none ;;
-        -q|--query) kind=none ;;
+        -g|--group-by) kind=words words='host comm state tty uid user cgroup cmdline argv' ;;
+        -q|--query) kind=query words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv dt cpu cpu_user cpu_sys cutime_rate cstime_rate iowait_rate minflt_rate majflt_rate vctx_rate nvctx_rate rchar_rate wchar_rate syscr_rate syscw_rate read_bytes_rate write_bytes_rate cancelled_write_bytes_rate count cpus cpu_reaped' ;;
         *) return 1 ;;
     esac
 }
@@ -16,10 +16,20 @@ _psagg() {
     local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
     COMPREPLY=()
 
+    # Where the word stands: after '--' (at which word), or which operand it is.
+    local operands=0 dashes=0 w
     for (( i = 1; i < COMP_CWORD; i++ )); do
-        [[ ${COMP_WORDS[i]} == -- ]] && break
+        w=${COMP_WORDS[i]}
+        if (( dashes )); then (( dashes++ )); continue; fi
+        case $w in
+            --) dashes=1 ;;
+            -|[!-]*) (( operands++ )) ;;
+            --*=*|-[!-]?*) ;;
+            *) _psagg_option_value "$w" && (( i++ )) ;;
+        esac
     done
-    if (( i < COMP_CWORD )); then
+    kind= words=
+    if (( dashes )); then
         # After '--' every word is an operand.
         kind=file
     elif [[ $cur == = ]] && _psagg_option_value "$prev"; then
@@ -38,11 +48,18 @@ _psagg() {
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W '-g --group-by --by-root -q --query --strict -h --help --version' -- "$cur")
         return
+    elif (( operands == 0 )); then
+        kind=file
     else
         kind=file
     fi
 
     case $kind in
+        command)
+            mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+        query)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
         file)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;

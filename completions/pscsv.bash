@@ -16,10 +16,20 @@ _pscsv() {
     local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
     COMPREPLY=()
 
+    # Where the word stands: after '--' (at which word), or which operand it is.
+    local operands=0 dashes=0 w
     for (( i = 1; i < COMP_CWORD; i++ )); do
-        [[ ${COMP_WORDS[i]} == -- ]] && break
+        w=${COMP_WORDS[i]}
+        if (( dashes )); then (( dashes++ )); continue; fi
+        case $w in
+            --) dashes=1 ;;
+            -|[!-]*) (( operands++ )) ;;
+            --*=*|-[!-]?*) ;;
+            *) _pscsv_option_value "$w" && (( i++ )) ;;
+        esac
     done
-    if (( i < COMP_CWORD )); then
+    kind= words=
+    if (( dashes )); then
         # After '--' every word is an operand.
         kind=file
     elif [[ $cur == = ]] && _pscsv_option_value "$prev"; then
@@ -36,13 +46,20 @@ _pscsv() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-f --fields --no-header -a --append --strict --crlf -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-f --fields --no-header -a --append --spreadsheet --strict --crlf -h --help --version' -- "$cur")
         return
+    elif (( operands == 0 )); then
+        kind=file
     else
         kind=file
     fi
 
     case $kind in
+        command)
+            mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+        query)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
         file)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;

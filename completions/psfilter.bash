@@ -14,10 +14,20 @@ _psfilter() {
     local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
     COMPREPLY=()
 
+    # Where the word stands: after '--' (at which word), or which operand it is.
+    local operands=0 dashes=0 w
     for (( i = 1; i < COMP_CWORD; i++ )); do
-        [[ ${COMP_WORDS[i]} == -- ]] && break
+        w=${COMP_WORDS[i]}
+        if (( dashes )); then (( dashes++ )); continue; fi
+        case $w in
+            --) dashes=1 ;;
+            -|[!-]*) (( operands++ )) ;;
+            --*=*|-[!-]?*) ;;
+            *) _psfilter_option_value "$w" && (( i++ )) ;;
+        esac
     done
-    if (( i < COMP_CWORD )); then
+    kind= words=
+    if (( dashes )); then
         # After '--' every word is an operand.
         kind=file
     elif [[ $cur == = ]] && _psfilter_option_value "$prev"; then
@@ -36,11 +46,18 @@ _psfilter() {
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W '--strict -h --help --version' -- "$cur")
         return
+    elif (( operands == 0 )); then
+        kind=query words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv dt cpu cpu_user cpu_sys cutime_rate cstime_rate iowait_rate minflt_rate majflt_rate vctx_rate nvctx_rate rchar_rate wchar_rate syscr_rate syscw_rate read_bytes_rate write_bytes_rate cancelled_write_bytes_rate count cpus cpu_reaped'
     else
         kind=file
     fi
 
     case $kind in
+        command)
+            mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+        query)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
         file)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;

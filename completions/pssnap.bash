@@ -9,6 +9,8 @@ _pssnap_option_value() {
         -n|--count) kind=none ;;
         -d|--duration) kind=none ;;
         -f|--files) kind=list words='stat status io fd smaps net cgroup cmdline argv' ;;
+        -p|--pid) kind=none ;;
+        -o|--output) kind=file ;;
         --proc-root) kind=directory ;;
         *) return 1 ;;
     esac
@@ -19,12 +21,22 @@ _pssnap() {
     local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
     COMPREPLY=()
 
+    # Where the word stands: after '--' (at which word), or which operand it is.
+    local operands=0 dashes=0 w
     for (( i = 1; i < COMP_CWORD; i++ )); do
-        [[ ${COMP_WORDS[i]} == -- ]] && break
+        w=${COMP_WORDS[i]}
+        if (( dashes )); then (( dashes++ )); continue; fi
+        case $w in
+            --) dashes=1 ;;
+            -|[!-]*) (( operands++ )) ;;
+            --*=*|-[!-]?*) ;;
+            *) _pssnap_option_value "$w" && (( i++ )) ;;
+        esac
     done
-    if (( i < COMP_CWORD )); then
-        # After '--' every word is an operand.
-        kind=none
+    kind= words=
+    if (( dashes )); then
+        # After '--' every word is an operand (the first one a command).
+        if (( dashes == 1 )); then kind=command; else kind=file; fi
     elif [[ $cur == = ]] && _pssnap_option_value "$prev"; then
         # --opt= split at '=' (COMP_WORDBREAKS): readline replaces only what follows it.
         value=
@@ -39,13 +51,20 @@ _pssnap() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '-i --interval -n --count -d --duration -f --files -T --threads --host --proc-root -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-i --interval -n --count -d --duration -f --files -T --threads --host -p --pid --stop-without-result -o --output --proc-root -h --help --version' -- "$cur")
         return
+    elif (( operands == 0 )); then
+        kind=query words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv'
     else
         kind=none
     fi
 
     case $kind in
+        command)
+            mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+        query)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
         file)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;

@@ -14,10 +14,20 @@ _pstrend() {
     local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
     COMPREPLY=()
 
+    # Where the word stands: after '--' (at which word), or which operand it is.
+    local operands=0 dashes=0 w
     for (( i = 1; i < COMP_CWORD; i++ )); do
-        [[ ${COMP_WORDS[i]} == -- ]] && break
+        w=${COMP_WORDS[i]}
+        if (( dashes )); then (( dashes++ )); continue; fi
+        case $w in
+            --) dashes=1 ;;
+            -|[!-]*) (( operands++ )) ;;
+            --*=*|-[!-]?*) ;;
+            *) _pstrend_option_value "$w" && (( i++ )) ;;
+        esac
     done
-    if (( i < COMP_CWORD )); then
+    kind= words=
+    if (( dashes )); then
         # After '--' every word is an operand.
         kind=file
     elif [[ $cur == = ]] && _pstrend_option_value "$prev"; then
@@ -36,11 +46,18 @@ _pstrend() {
     elif [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W '--strict -h --help --version' -- "$cur")
         return
+    elif (( operands == 0 )); then
+        kind=file
     else
         kind=file
     fi
 
     case $kind in
+        command)
+            mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+        query)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
         file)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;

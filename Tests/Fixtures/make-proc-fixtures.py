@@ -61,7 +61,7 @@ def write(path, data):
 
 
 def process(root, pid, comm, state=b"S", ppid=1, uid=0, cmdline=b"", kernel=False, zombie=False, fds=(),
-            smaps=True, io=True, threads=None, net=False, cgroup=b"0::/system.slice/demo.service\n", **stat):
+            smaps=True, io=True, threads=None, net=False, cgroup=b"0::/system.slice/demo.service\n", children=None, **stat):
     d = os.path.join(root, str(pid))
     nthreads = len(threads) if threads else 1
 
@@ -89,6 +89,9 @@ def process(root, pid, comm, state=b"S", ppid=1, uid=0, cmdline=b"", kernel=Fals
     task_files(d, pid, comm, stat)
     for tid, tcomm, tstat in (threads or [(pid, comm, stat)]):
         task_files(os.path.join(d, "task", str(tid)), tid, tcomm, tstat)
+        # task/TID/children (CONFIG_PROC_CHILDREN): the children each thread forked, "pid pid ".
+        if children is not None:
+            write(os.path.join(d, "task", str(tid), "children"), b"".join(b"%d " % c for c in children.get(tid, [])))
 
 
 def tree_hostile(root):
@@ -125,11 +128,33 @@ def tree_hostile(root):
           b"300 io EACCES\n300 smapsRollup EACCES\n400 * vanish-after-stat\n")
 
 
+def tree_children(root):
+    """A tree with children files, for the subtree read (pssnap -p, pid==N.., -- COMMAND):
+    a child forked by a non-leader thread (30, under thread 11 of 10), a pid listed in a children
+    file but reused by another parent's child (40: listed by 10, its stat says 20), a zombie, a
+    second root (kthreadd), depth 3."""
+    write(os.path.join(root, "stat"), b"cpu  1 2 3 4 5 6 7 0 0 0\nbtime 1700000000\nprocesses 1000\n")
+    os.makedirs(root, exist_ok=True)
+    process(root, 1, b"init", ppid=0, cmdline=b"/sbin/init\0", start=5, children={1: [10, 20, 50]})
+    process(root, 2, b"kthreadd", ppid=0, kernel=True, start=5, pgid=0, sid=0, children={2: [3]})
+    process(root, 3, b"kworker/0:0", state=b"I", ppid=2, kernel=True, start=6, pgid=0, sid=0, children={})
+    process(root, 10, b"svc", ppid=1, cmdline=b"/usr/bin/svc\0--serve\0", start=100, children={10: [15, 40], 11: [30]},
+            threads=[(10, b"svc", dict(start=100, utime=20)), (11, b"svc-worker", dict(start=101, utime=30, processor=1))])
+    process(root, 15, b"worker", ppid=10, cmdline=b"worker\0a\0b\0\0", start=200, children={15: [16]})
+    process(root, 16, b"leaf", ppid=15, cmdline=b"leaf\0", start=210, children={})
+    process(root, 30, b"helper", ppid=10, cmdline=b"helper\0", start=300, children={})
+    process(root, 20, b"other", ppid=1, cmdline=b"other\0", start=400, children={20: [25, 40]})
+    process(root, 25, b"other-child", ppid=20, cmdline=b"other-child\0", start=410, children={})
+    process(root, 40, b"reused", ppid=20, cmdline=b"reused\0", start=900, children={})
+    process(root, 50, b"defunct", state=b"Z", ppid=1, zombie=True, start=500, children={})
+
+
 def main():
     out = os.path.join(HERE, "proc")
     if os.path.exists(out):
         shutil.rmtree(out)
     tree_hostile(os.path.join(out, "hostile"))
+    tree_children(os.path.join(out, "children"))
     print("wrote", out)
 
 

@@ -31,7 +31,7 @@ import Testing
                 if chrt -f 1 true 2>/dev/null; then boost='chrt -f 1'; else boost='nice -n -10'; fi
                 pssnap -i1 -n2 -- $boost timeout 1.6 sh -c 'while :; do :; done' 2>/dev/null | psdelta
                 """)
-            let busy = try objects(run.stdoutText).filter { $0["comm"] as? String == "sh" && $0["dt"] != nil }
+            let busy = try objects(run.stdoutText).filter { $0["comm"] as? String == "sh" && $0["dt"] is Double }
             #expect(busy.count == 1, "\(run.stdoutText)")
             guard let record = busy.first, let cpu = record["cpu"] as? Double, let dt = record["dt"] as? Double,
                   let user = record["cpu_user"] as? Double, let system = record["cpu_sys"] as? Double else { break }
@@ -53,7 +53,7 @@ import Testing
             """)
         #expect(run.status == 0)
         let dd = try objects(run.stdoutText).filter { $0["comm"] as? String == "dd" }
-        let measured = dd.filter { $0["dt"] != nil }
+        let measured = dd.filter { $0["dt"] is Double }
         #expect(measured.count >= 1)
         let written = measured.reduce(0.0) { $0 + ($1["wchar_rate"] as! Double) * ($1["dt"] as! Double) }
         #expect(abs(written - 8_388_608) < 8_388_608 * 0.001, "\(dd)")
@@ -62,7 +62,7 @@ import Testing
 
     /// Every byte a cmdline can hold but NUL, plus bytes that are not UTF-8.
     static let hostileArgument = #"printf 'x,y "q"\ttab\\back\nnl\rcr\377bad é 日本'"#
-    static let hostileCmdline = "sh -c sleep 1; : x,y \"q\"\ttab\\back\nnl\rcr\u{FFFD}bad é 日本"
+    static let hostileCmdline = "sh -c sleep 30; : x,y \"q\"\ttab\\back\nnl\rcr\u{FFFD}bad é 日本"
 
     @Test func hostileCmdlinesSurviveCSVReadBackByPython() throws {
         guard TestSupport.hasCommand("python3") else { return }
@@ -70,7 +70,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("procs.csv").path
         let run = try TestSupport.shell("""
-            a=$(\(Self.hostileArgument)); sh -c 'sleep 1; :' "$a" >/dev/null 2>&1 & p=$!; sleep 0.2
+            a=$(\(Self.hostileArgument)); sh -c 'sleep 30; :' "$a" >/dev/null 2>&1 & p=$!
+            # Until the child has exec'd sh (a busy machine may take its time), at most a minute.
+            i=0; until tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q '^sh -c sleep 30'; do sleep 0.05; i=$((i+1)); [ $i -gt 1200 ] && break; done
             pssnap -f stat,cmdline,argv | pscsv -f pid,cmdline,argv > \(csv); kill -KILL $p
             python3 -c '
             import csv, json, sys
@@ -87,7 +89,9 @@ import Testing
 
     @Test func hostileCmdlinesSurviveTSVUnescaped() throws {
         let run = try TestSupport.shell("""
-            a=$(\(Self.hostileArgument)); sh -c 'sleep 1; :' "$a" >/dev/null 2>&1 & p=$!; sleep 0.2
+            a=$(\(Self.hostileArgument)); sh -c 'sleep 30; :' "$a" >/dev/null 2>&1 & p=$!
+            # Until the child has exec'd sh (a busy machine may take its time), at most a minute.
+            i=0; until tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q '^sh -c sleep 30'; do sleep 0.05; i=$((i+1)); [ $i -gt 1200 ] && break; done
             pssnap -f stat,cmdline | pstsv -f pid,cmdline --no-header | grep "^$p$(printf '\\t')"; kill -KILL $p
             """)
         let lines = run.stdoutText.split(separator: "\n")
@@ -116,8 +120,8 @@ import Testing
         let d = directory.path
         let run = try TestSupport.shell("""
             pssnap -i0.1 -n2 > \(d)/a; pssnap > \(d)/b
-            pscsv \(d)/a \(d)/b > \(d)/ab.csv; pscsv -f pid,comm \(d)/a - < \(d)/b > \(d)/f.csv
-            grep -c '^ts,pid,' \(d)/ab.csv; grep -c '^pid,comm$' \(d)/f.csv
+            pscsv \(d)/a \(d)/b > \(d)/ab.csv; pscsv -f pid,ts \(d)/a - < \(d)/b > \(d)/f.csv
+            grep -c '^ts,pid,' \(d)/ab.csv; grep -c '^pid,ts$' \(d)/f.csv
             echo $(( $(wc -l < \(d)/a) + $(wc -l < \(d)/b) )); wc -l < \(d)/f.csv
             """)
         let lines = run.lines.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -127,47 +131,65 @@ import Testing
         #expect(Int(lines[3]) == Int(lines[2])! + 1)
     }
 
-    @Test func aLivePipelineShowsEachRowWithinAnIntervalOfItsSnapshot() throws {
-        // The design card: pssnap -i1 | psfilter 'pid==2610..' | psdelta | pscsv, at twice the pace.
+    @Test func aLivePipelineShowsEachSnapshotsRowsBeforeTheNextSnapshotIsRead() throws {
+        // The design card, pssnap -i1 | psfilter 'pid==2610..' | psdelta | pscsv, fed by hand: a
+        // snapshot's rows must come out while the input stays open, not when it ends. (No clock
+        // in this test: a busy machine only makes it wait longer.)
+        let snapshots = try TestSupport.shell("pssnap -i0.2 -n2 -f stat 'pid==1..'")
+        let lines = snapshots.lines.map(String.init)
+        let firstTs = try #require(lines.first.flatMap { try objects($0).first?["ts"] as? Double })
+        let first = lines.filter { (try? objects($0).first?["ts"] as? Double) == firstTs }
+        let second = Array(lines.dropFirst(first.count))
+        #expect(!first.isEmpty && !second.isEmpty)
+
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["3", "/bin/sh", "-c", "pssnap -i0.5 | psfilter 'pid==1..' | psdelta | pscsv -f ts,pid,cpu"]
+        p.arguments = ["-s", "KILL", "120", "/bin/sh", "-c", "psfilter 'pid==1..' | psdelta | pscsv -f ts,pid,cpu"]
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = TestSupport.binDir.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        let started = Date()
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
         try p.run()
-        // Each line with the wall-clock time it arrived.
-        var arrivals: [(Date, String)] = []
-        var pending = Data()
-        while true {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            let now = Date()
-            pending.append(chunk)
-            while let newline = pending.firstIndex(of: 0x0A) {
-                arrivals.append((now, String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)))
-                pending = Data(pending[(newline + 1)...])
+        final class Lines: @unchecked Sendable {
+            let lock = NSLock()
+            var lines: [String] = []
+            var count: Int { lock.lock(); defer { lock.unlock() }; return lines.count }
+        }
+        let received = Lines()
+        let reader = Thread {
+            var pending = Data()
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                pending.append(chunk)
+                while let newline = pending.firstIndex(of: 0x0A) {
+                    let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
+                    pending = Data(pending[(newline + 1)...])
+                    received.lock.lock(); received.lines.append(line); received.lock.unlock()
+                }
             }
         }
+        reader.start()
+        func waitFor(_ n: Int) -> Bool {
+            for _ in 0..<6000 where received.count < n { usleep(10_000) }
+            return received.count >= n
+        }
+        input.fileHandleForWriting.write(Data((first.joined(separator: "\n") + "\n").utf8))
+        #expect(waitFor(1 + first.count), "the first snapshot's rows were held back: \(received.count) lines")
+        input.fileHandleForWriting.write(Data((second.joined(separator: "\n") + "\n").utf8))
+        #expect(waitFor(1 + first.count + second.count), "the second snapshot's rows were held back")
+        try input.fileHandleForWriting.close()
         p.waitUntilExit()
-        #expect(arrivals.first?.1 == "ts,pid,cpu")
-        let rows = arrivals.dropFirst()
-        #expect(rows.count > 10)
-        if let first = rows.first {
-            #expect(first.0.timeIntervalSince(started) < 2, "first row after \(first.0.timeIntervalSince(started)) s")
-        }
-        // Rows of at least 4 snapshots (0, 0.5, 1, 1.5 s...), each out soon after its snapshot was taken
-        // (ts is when it began): not held back until the end. 1 s allows for a busy machine.
-        let snapshots = Set(rows.map { $0.1.split(separator: ",")[0] })
-        #expect(snapshots.count >= 4)
-        for (arrived, row) in rows {
-            let ts = Double(row.split(separator: ",")[0])!
-            #expect(arrived.timeIntervalSince1970 - ts < 1, "\(row) arrived \(arrived.timeIntervalSince1970 - ts) s after its snapshot")
-        }
-        #expect(rows.contains { $0.1.split(separator: ",", omittingEmptySubsequences: false).count == 3 && !$0.1.hasSuffix(",") })
+        while !reader.isFinished { usleep(1000) }
+        #expect(p.terminationStatus == 0)
+        let rows = received.lines
+        #expect(rows.first == "ts,pid,cpu")
+        #expect(rows.count == 1 + first.count + second.count)
+        // The first snapshot's rows have an empty cpu cell (null: no past yet), the second's a number.
+        #expect(rows.dropFirst().prefix(first.count).allSatisfy { $0.hasSuffix(",") })
+        #expect(rows.suffix(second.count).contains { !$0.hasSuffix(",") })
     }
 
     @Test(.enabled(if: TestSupport.hasCommand("sqlite3"), "sqlite3 is not installed"))
@@ -176,7 +198,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let d = directory.path
         let run = try TestSupport.shell("""
-            a=$(\(Self.hostileArgument)); sh -c 'sleep 1; :' "$a" >/dev/null 2>&1 & p=$!; sleep 0.2
+            a=$(\(Self.hostileArgument)); sh -c 'sleep 30; :' "$a" >/dev/null 2>&1 & p=$!
+            # Until the child has exec'd sh (a busy machine may take its time), at most a minute.
+            i=0; until tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -q '^sh -c sleep 30'; do sleep 0.05; i=$((i+1)); [ $i -gt 1200 ] && break; done
             pssnap -i0.2 -n2 | psdelta | pscsv -f ts,pid,comm,rss,cpu,cmdline > \(d)/p.csv; kill -KILL $p
             sqlite3 \(d)/db '.import --csv \(d)/p.csv procs' \\
               'select count(*), count(distinct ts), count(cpu) from procs;' \\

@@ -63,4 +63,24 @@ import Testing
             data.withUnsafeBytes { FuzzTargets.procParsers($0.bindMemory(to: UInt8.self)) }
         }
     }
+
+    /// The regex engine's corpus: each input compiles or is refused with a reason, answers the
+    /// same twice and in a group (FuzzTargets.regexEngine), and agrees with glibc where the
+    /// fuzzer compared them (ASCII, no anchors or counts, few repetitions).
+    @Test func regexEngineTakesEveryCorpusInput() throws {
+        let files = Self.corpus("regex")
+        #expect(files.count > 10)
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            let answer = bytes.withUnsafeBufferPointer { FuzzTargets.regexEngine($0) }
+            guard let answer, let first = bytes.first else { continue }
+            let k = min(Int(first & 0x3F), bytes.count - 1)
+            let pattern = Array(bytes[1..<(1 + k)]), text = Array(bytes[(1 + k)...])
+            guard text.count <= 64, pattern.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }), text.allSatisfy({ $0 > 0 && $0 < 0x80 }),
+                  !pattern.contains(0x5E), !pattern.contains(0x24), !pattern.contains(0x5C), !pattern.contains(0x7B),
+                  pattern.filter({ $0 == 0x2A || $0 == 0x2B || $0 == 0x3F }).count <= 6 else { continue }
+            let glibc = RegexEngineTests.glibc(String(decoding: pattern, as: UTF8.self), String(decoding: text, as: UTF8.self))
+            if let glibc { #expect(glibc == answer, "\(file.lastPathComponent)") }
+        }
+    }
 }

@@ -7,7 +7,7 @@ import Testing
 ///
 /// Regenerate with: PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs
 @Suite struct GeneratedDocsTests {
-    static let tools = allToolSpecs.map(\.name)
+    static let tools = (allToolSpecs + [MultiCall.spec]).map(\.name)
     static let regenerate = "PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs"
 
     @Test(arguments: tools)
@@ -53,7 +53,7 @@ import Testing
     /// are considered, so a hand-written page is never touched.
     @Test func everyGeneratedFileBelongsToATool() throws {
         let update = ProcessInfo.processInfo.environment["PSTOOLS_UPDATE_GENERATED"] == "1"
-        let expected = Set(allToolSpecs.flatMap { generatedFiles($0).map(\.path) })
+        let expected = Set((allToolSpecs + [MultiCall.spec]).flatMap { generatedFiles($0).map(\.path) })
         for directory in ["man", "completions"] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent(directory).path)) ?? []
             for name in names.sorted() where !expected.contains("\(directory)/\(name)") {
@@ -184,6 +184,46 @@ import Testing
     }
 }
 
+/// The real tools' completions where a field or a command is expected: field names for a QUERY
+/// operand and `-g`/`-q`, commands after `pssnap --`.
+@Suite struct ToolCompletionTests {
+    func bash(_ tool: String, _ words: [String]) throws -> [String] {
+        let script = """
+            source '\(packageRoot.path)/completions/\(tool).bash'
+            COMP_WORDS=(\(words.map(CompletionRenderer.shellQuote).joined(separator: " ")))
+            COMP_CWORD=\(words.count - 1)
+            _\(tool) 2>/dev/null
+            printf '%s\\n' "${COMPREPLY[@]}"
+
+            """
+        let result = try TestSupport.shell("bash", stdin: Data(script.utf8))
+        return result.lines.map(String.init).sorted()
+    }
+
+    func fish(_ tool: String, _ line: String) throws -> [String] {
+        let script = "source '\(packageRoot.path)/completions/\(tool).fish'\ncomplete -C \(CompletionRenderer.fishQuote(line)) | string replace -r '\\t.*' ''\n"
+        let result = try TestSupport.shell("fish --no-config", stdin: Data(script.utf8))
+        return result.lines.map(String.init).sorted()
+    }
+
+    @Test func aQueryOperandCompletesFieldNames() throws {
+        #expect(try bash("psfilter", ["psfilter", "rs"]) == ["rss"])
+        #expect(try bash("psfilter", ["psfilter", "cpu_u"]) == ["cpu_user"])
+        #expect(try bash("pssnap", ["pssnap", "-i", "1", "cm"]) == ["cmdline"])
+        #expect(try bash("psagg", ["psagg", "-q", "rs"]) == ["rss"])
+        #expect(try bash("psagg", ["psagg", "-g", "us"]) == ["user"])
+        #expect(try fish("psfilter", "psfilter rs") == ["rss"])
+        #expect(try fish("pssnap", "pssnap --host cm") == ["cmdline"])
+    }
+
+    @Test func afterDoubleDashPssnapCompletesACommand() throws {
+        let commands = try bash("pssnap", ["pssnap", "-i1", "--", "chmo"])
+        #expect(commands.contains("chmod") && commands.allSatisfy { $0.hasPrefix("chmo") }, "\(commands)")
+        #expect(try bash("pssnap", ["pssnap", "--", "ls", "/et"]) == ["/etc"])
+        #expect(try fish("pssnap", "pssnap -- chmo").contains("chmod"))
+    }
+}
+
 /// How spec text becomes roff.
 @Suite struct GeneratedDocsRoffTests {
     @Test(arguments: [
@@ -227,7 +267,7 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 private func spec(_ tool: String) throws -> ToolSpec {
-    try #require(allToolSpecs.first { $0.name == tool })
+    try #require((allToolSpecs + [MultiCall.spec]).first { $0.name == tool })
 }
 
 /// The files generated for a tool, by path from the package root.
@@ -304,5 +344,42 @@ private func run(_ name: String, _ arguments: [String], input: String, fileName:
         return RunResult(status: process.terminationStatus,
                          stdout: try String(contentsOf: stdoutURL, encoding: .utf8),
                          stderr: try String(contentsOf: stderrURL, encoding: .utf8))
+    }
+}
+
+/// `pstools --install` carries the hand-written man pages in the binary: the Swift file that holds
+/// them is generated from man/*.7 and must match.
+@Suite struct HandWrittenPagesTests {
+    static let pages = ["pstools.7", "pstools-query.7"]
+
+    static func render() throws -> String {
+        var s = """
+            // Generated from man/*.7 by HandWrittenPagesTests (PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs).
+            // Do not edit: edit the page and regenerate. `pstools --install` writes these pages.
+
+            enum HandWrittenPages {
+                static let all: [(name: String, text: String)] = [
+
+            """
+        for page in pages {
+            let text = try String(contentsOf: packageRoot.appendingPathComponent("man/\(page)"), encoding: .utf8)
+            s += "        (\"\(page)\", ##\"\"\"\n\(text)\"\"\"##),\n"
+        }
+        s += "    ]\n}\n"
+        return s
+    }
+
+    @Test func theBinaryCarriesTheCurrentPages() throws {
+        let url = packageRoot.appendingPathComponent("Sources/PSCore/CLI/HandWrittenPages.swift")
+        let generated = try Self.render()
+        if ProcessInfo.processInfo.environment["PSTOOLS_UPDATE_GENERATED"] == "1" {
+            try generated.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        let committed = try String(contentsOf: url, encoding: .utf8)
+        #expect(committed == generated, "Sources/PSCore/CLI/HandWrittenPages.swift is stale; regenerate it with: PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs")
+        for page in HandWrittenPages.all {
+            #expect(try String(contentsOf: packageRoot.appendingPathComponent("man/\(page.name)"), encoding: .utf8) == page.text + "\n")
+        }
     }
 }

@@ -40,9 +40,8 @@ import Testing
             #expect(mkfifo(root.appendingPathComponent("2/stat").path, 0o644) == 0)
         }
         defer { try? FileManager.default.removeItem(at: root) }
-        let start = Date()
+        // Waiting on the FIFO would hang until the test's watchdog: the status says it did not.
         let run = try pssnap(root)
-        #expect(Date().timeIntervalSince(start) < 5)
         #expect(pids(run) == [1])
         #expect(run.status == 1)
         #expect(run.stderr == "pssnap: \(root.path)/2/stat: not a regular file\n")

@@ -200,11 +200,11 @@ func shortNames(_ events: [String], _ files: InputFiles) -> [String] {
         }
         #expect(shortNames(out, files) == [
             "1: pid 1",
-            "a:1: missing field 'comm'",
+            "a:1:9: missing field 'comm'",
             "a:2:1: empty line",
             "a:3:10: expected a key",
             "4: pid 3",
-            "a:4: missing field 'comm'",
+            "a:4:9: missing field 'comm'",
             "a:5:20: unterminated string (the last line has no newline: the input may be cut short)",
             "cannot open 'gone': No such file or directory",
         ])

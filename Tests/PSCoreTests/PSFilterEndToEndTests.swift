@@ -46,7 +46,8 @@ import Glibc
     @Test func subtreeOfARealProcessIsExactlyItsThreeProcesses() throws {
         let run = try TestSupport.shell("""
             sh -c 'sleep 30 & sleep 30 & wait' >/dev/null 2>&1 & p=$!
-            sleep 0.5
+            # Until both children have exec'd sleep (however long a busy machine takes), at most a minute.
+            i=0; until [ "$(ps -o comm= --ppid $p | grep -c '^sleep$')" = 2 ]; do sleep 0.05; i=$((i+1)); [ $i -gt 1200 ] && break; done
             echo $p
             pssnap | psfilter "pid==$p.."
             echo ---

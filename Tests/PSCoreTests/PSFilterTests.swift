@@ -157,12 +157,15 @@ import Testing
         #expect(strict.status == 1)
     }
 
-    @Test func treeQueriesNeedTsPidAndPpidOthersNeedNothing() throws {
-        let input = Self.lines([Self.rec(1, 1, 0), #"{"ts":1,"pid":2}"#, #"{"pid":3,"ppid":1}"#, Self.rec(1, 4, 1)])
+    @Test func treeQueriesNeedTsAndPidOthersNeedNothing() throws {
+        // No ppid: a root. A pid that is no pid (out of range) is a bad record, never another pid:
+        // 4294967297 once truncated to 1 and joined pid 1's subtree.
+        let input = Self.lines([Self.rec(1, 1, 0), #"{"ts":1,"pid":2}"#, #"{"pid":3,"ppid":1}"#,
+                                #"{"ts":1,"pid":4294967297,"ppid":0}"#, Self.rec(1, 4, 1)])
         let tree = try Self.run(["pid==1.."], input: input)
         #expect(tree.output == Self.lines([Self.rec(1, 1, 0), Self.rec(1, 4, 1)]))
-        #expect(tree.errors == ["FILE:2: missing integer field 'ppid' (a tree query needs ts, pid and ppid)",
-                                "FILE:3: missing number field 'ts' (a tree query needs ts, pid and ppid)"])
+        #expect(tree.errors == ["FILE:3:18: missing number field 'ts' (a tree query needs ts, pid and ppid)",
+                                "FILE:4:15: field 'pid' is out of range (0 to 2147483647): 4294967297"])
         #expect(tree.status == 1)
         let ancestors = try Self.run(["..pid==4"], input: input)
         #expect(ancestors.output == Self.lines([Self.rec(1, 1, 0), Self.rec(1, 4, 1)]))

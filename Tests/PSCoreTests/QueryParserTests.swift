@@ -117,18 +117,21 @@ import Testing
     }
 }
 
-/// Patterns glibc would take exponential time to compile are refused first.
+/// Patterns that made glibc's regcomp take exponential time compile at once now, or are refused
+/// for their expanded size; ordinary ones compile.
 @Suite struct QueryRegexLimitTests {
-    @Test(arguments: ["a" + String(repeating: "+", count: 40), "((a{0,255}){0,255}){0,255}", "(a{1,1000}){1,1000}",
-                      "Aio~naEEEEEEEEEEEEEEEEEEEEEEEE+++++++++++++++++++++++++++++++++++++++EEEEEl"])
+    @Test(arguments: ["a" + String(repeating: "+", count: 40), "Aio~naEEEEEEEEEEEEEEEEEEEEEEEE+++++++++++++++++++++++++++++++++++++++EEEEEl"])
+    func stackedRepetitionsCompile(_ pattern: String) throws {
+        _ = try Query("comm~'\(pattern)'")
+    }
+
+    @Test(arguments: ["((a{0,255}){0,255}){0,255}", "(a{1,1000}){1,1000}", "(a{1,100}){1,100}"])
     func explosiveRepetitionsAreRefused(_ pattern: String) throws {
-        #expect(RegexMatcher.expandedSize(Array(pattern.utf8)) > RegexMatcher.maxExpandedSize)
         #expect(throws: QueryError.self) { try Query("comm~'\(pattern)'") }
     }
 
-    @Test(arguments: ["^(ba|z)sh$", "a+b*c?", "(a{1,100}){1,100}", "[[:alpha:]]{2,8}[+*]+", "x{3}", #"\.py( |$)"#, "a+++++++++++"])
+    @Test(arguments: ["^(ba|z)sh$", "a+b*c?", "(a{1,10}){1,100}", "[[:alpha:]]{2,8}[+*]+", "x{3}", #"\.py( |$)"#, "a+++++++++++"])
     func ordinaryPatternsCompile(_ pattern: String) throws {
-        #expect(RegexMatcher.expandedSize(Array(pattern.utf8)) <= RegexMatcher.maxExpandedSize)
         _ = try Query("comm~'\(pattern)'")
     }
 }

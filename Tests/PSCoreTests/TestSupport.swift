@@ -62,11 +62,12 @@ enum TestSupport {
     }
 
     /// Runs a command line through /bin/sh (pipelines are what the end-to-end tests are about).
-    static func shell(_ script: String, environment: [String: String] = [:], stdin: Data? = nil) throws -> RunResult {
+    static func shell(_ script: String, environment: [String: String] = [:], stdin: Data? = nil,
+                      timeout: Int = 120) throws -> RunResult {
         let p = Process()
         // A watchdog: a hung tool fails its test instead of hanging the whole run (status 137).
         p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        p.arguments = ["-s", "KILL", "120", "/bin/sh", "-c", script]
+        p.arguments = ["-s", "KILL", "\(timeout)", "/bin/sh", "-c", script]
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = binDir.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         for (k, v) in environment { env[k] = v }

@@ -13,6 +13,9 @@ public struct ParsedArguments {
     public var operands: [String] = []
     /// Everything after `--`, nil when there was no `--`.
     public var afterDoubleDash: [String]? = nil
+    /// Every option value in command-line order, for tools where the order across options counts
+    /// (pslabel's `-e` and `-r` rules).
+    public var ordered: [(long: String, value: String)] = []
 
     public func has(_ long: String) -> Bool { flags.contains(long) || values[long] != nil }
     /// The last value given for an option (later ones override earlier ones, as in getopt tools).
@@ -33,7 +36,10 @@ public struct ArgumentParser {
         var result = ParsedArguments()
         var i = 0
         func record(_ option: OptionSpec, _ value: String?) {
-            if let v = value { result.values[option.long, default: []].append(v) } else { result.flags.insert(option.long) }
+            if let v = value {
+                result.values[option.long, default: []].append(v)
+                result.ordered.append((option.long, v))
+            } else { result.flags.insert(option.long) }
         }
         while i < args.count {
             let arg = args[i]

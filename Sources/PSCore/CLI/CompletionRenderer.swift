@@ -36,12 +36,22 @@ public enum CompletionRenderer {
                 local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
                 COMPREPLY=()
 
+                # Where the word stands: after '--' (at which word), or which operand it is.
+                local operands=0 dashes=0 w
                 for (( i = 1; i < COMP_CWORD; i++ )); do
-                    [[ ${COMP_WORDS[i]} == -- ]] && break
+                    w=${COMP_WORDS[i]}
+                    if (( dashes )); then (( dashes++ )); continue; fi
+                    case $w in
+                        --) dashes=1 ;;
+                        -|[!-]*) (( operands++ )) ;;
+                        --*=*|-[!-]?*) ;;
+                        *) \(function)_option_value "$w" && (( i++ )) ;;
+                    esac
                 done
-                if (( i < COMP_CWORD )); then
-                    # After '--' every word is an operand.
-                    \(bashAssignment(spec.operandCompletion))
+                kind= words=
+                if (( dashes )); then
+                    # After '--' every word is an operand\(spec.afterDoubleDashCompletion == .command ? " (the first one a command)" : "").
+                    \(bashAfterDoubleDash(spec))
                 elif [[ $cur == = ]] && \(function)_option_value "$prev"; then
                     # --opt= split at '=' (COMP_WORDBREAKS): readline replaces only what follows it.
                     value=
@@ -58,11 +68,18 @@ public enum CompletionRenderer {
                 elif [[ $cur == -* ]]; then
                     mapfile -t COMPREPLY < <(compgen -W \(shellQuote(optionWords.joined(separator: " "))) -- "$cur")
                     return
+                elif (( operands == 0 )); then
+                    \(bashAssignment(spec.firstOperandCompletion ?? spec.operandCompletion))
                 else
                     \(bashAssignment(spec.operandCompletion))
                 fi
 
                 case $kind in
+                    command)
+                        mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+                    query)
+                        compopt -o nospace 2>/dev/null
+                        mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
                     file)
                         compopt -o filenames 2>/dev/null
                         mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;
@@ -87,9 +104,17 @@ public enum CompletionRenderer {
         return out
     }
 
+    static func bashAfterDoubleDash(_ spec: ToolSpec) -> String {
+        guard let kind = spec.afterDoubleDashCompletion else { return bashAssignment(spec.operandCompletion) }
+        if kind == .command { return "if (( dashes == 1 )); then kind=command; else kind=file; fi" }
+        return bashAssignment(kind)
+    }
+
     /// Sets the bash function's `kind` and `words` for a completion kind.
     static func bashAssignment(_ completion: CompletionKind) -> String {
         switch completion {
+        case .query(let words): return "kind=query words=" + shellQuote(words.joined(separator: " "))
+        case .command: return "kind=command"
         case .none: return "kind=none"
         case .file: return "kind=file"
         case .directory: return "kind=directory"
@@ -120,9 +145,27 @@ public enum CompletionRenderer {
 
                 """
         }
-        out += "\n\(function)() {\n  _arguments -s -S \\\n"
+        out += "\n\(function)() {\n"
+        if spec.afterDoubleDashCompletion == .command {
+            // pssnap -- COMMAND ARGS: from '--' on, complete a command line of its own.
+            out += """
+                  local dashes=${words[(i)--]}
+                  if (( dashes < CURRENT )); then
+                    shift $dashes words
+                    (( CURRENT -= dashes ))
+                    _normal
+                    return
+                  fi
+
+                """
+        }
+        out += "  _arguments -s -S \\\n"
         for option in spec.options {
             out += "    " + zshOptionSpec(option, listFunction: listFunction) + " \\\n"
+        }
+        if let first = spec.firstOperandCompletion {
+            let name = if case .query = first { "query" } else { "operand" }
+            out += "    " + shellQuote("1:" + name + ":" + zshAction(first, listFunction: listFunction)) + " \\\n"
         }
         let operand = zshAction(spec.operandCompletion, listFunction: listFunction)
         out += "    " + shellQuote("*:operand:" + operand) + "\n}\n"
@@ -172,6 +215,8 @@ public enum CompletionRenderer {
         case .oneOf(let words): return "(" + words.map { zshEscape($0, special: " ()\\:'\"") }.joined(separator: " ") + ")"
         // _arguments puts its compadd options right after the function name: '-' ends them.
         case .listOf(let words): return ([listFunction, "-"] + words).joined(separator: " ")
+        case .query(let words): return "{compadd -S '' -- " + words.joined(separator: " ") + "}"
+        case .command: return "_command_names"
         }
     }
 
@@ -211,10 +256,18 @@ public enum CompletionRenderer {
         }
         out += "\n"
         // Operands: fish offers files unless told otherwise.
+        let beforeDashes = spec.afterDoubleDashCompletion == nil ? "" : " -n " + fishQuote("not contains -- -- (commandline -opc)")
         switch spec.operandCompletion {
         case .file: break
-        case .none: out += command + " -f\n"
-        default: out += command + " -f -a " + fishQuote(fishArguments(spec.operandCompletion, listFunction: listFunction)) + "\n"
+        case .none: out += command + beforeDashes + " -f\n"
+        default: out += command + beforeDashes + " -f -a " + fishQuote(fishArguments(spec.operandCompletion, listFunction: listFunction)) + "\n"
+        }
+        if let first = spec.firstOperandCompletion {
+            out += command + " -n " + fishQuote("__fish_is_nth_token 1; and not contains -- -- (commandline -opc)")
+                + " -a " + fishQuote(fishArguments(first, listFunction: listFunction)) + "\n"
+        }
+        if spec.afterDoubleDashCompletion == .command {
+            out += command + " -n " + fishQuote("contains -- -- (commandline -opc)") + " -x -a " + fishQuote("(__fish_complete_subcommand -- --)") + "\n"
         }
         for option in spec.options {
             var line = command
@@ -240,6 +293,8 @@ public enum CompletionRenderer {
         case .directory: return "(__fish_complete_directories)"
         case .oneOf(let words): return words.joined(separator: " ")
         case .listOf(let words): return "(" + ([listFunction] + words).joined(separator: " ") + ")"
+        case .query(let words): return words.joined(separator: " ")
+        case .command: return "(__fish_complete_command)"
         }
     }
 

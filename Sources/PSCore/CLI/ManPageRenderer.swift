@@ -66,7 +66,7 @@ public enum ManPageRenderer {
             }
         }
 
-        // SPEC §3: the same three statuses for every tool.
+        // pstools(7): the same three statuses for every tool.
         page.section(exitStatusTitle)
         for (status, meaning) in [
             ("0", "Success."),

@@ -49,6 +49,7 @@ public enum ToolRunner {
     public static func main(_ spec: ToolSpec, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
                             _ body: (ParsedArguments, OutputBuffer, Diagnostics) throws -> Int32) -> Never {
         Signals.ignoreSIGPIPE()
+        Memory.tool = spec.name
         let diagnostics = Diagnostics(tool: spec.name)
         let output = OutputBuffer(fd: 1)
         let status = run(spec, arguments: arguments, output: output, diagnostics: diagnostics, body)

@@ -7,6 +7,10 @@ public enum CompletionKind: Equatable, Sendable {
     case oneOf([String])
     /// A comma-separated list of words, each optionally prefixed with '+'.
     case listOf([String])
+    /// A query: field names are offered where the word starts (no space after, an operator follows).
+    case query([String])
+    /// A command and its arguments (after `pssnap --`).
+    case command
 }
 
 /// One command-line option. The option table of a tool drives its parser, `--help`,
@@ -36,7 +40,7 @@ public struct OptionSpec: Sendable {
 
     public static let help = OptionSpec("h", "help", help: "print this help and exit")
     public static let version = OptionSpec(nil, "version", help: "print the version and exit")
-    /// Every stream tool's `--strict` (SPEC §3), with one wording in every help text and man page.
+    /// Every stream tool's `--strict` (pstools(7)), with one wording in every help text and man page.
     public static let strict = OptionSpec(nil, "strict", help: "stop at the first bad line",
         doc: "Stop at the first bad line (after reporting it), with status 1. By default a bad line is reported and skipped, and the run goes on.")
 }
@@ -53,13 +57,18 @@ public struct ToolSpec: Sendable {
     public var options: [OptionSpec]
     /// What the operands mean (completion: how to complete them).
     public var operandCompletion: CompletionKind
+    /// How to complete the first operand when it differs from the others (psfilter's QUERY).
+    public var firstOperandCompletion: CompletionKind?
+    /// How to complete the words after `--` when they differ from the operands (pssnap's COMMAND).
+    public var afterDoubleDashCompletion: CompletionKind?
     public var examples: [(command: String, explanation: String)]
     /// Extra man sections: (title, roff body).
     public var extraSections: [(title: String, roff: String)]
     public var seeAlso: [String]
 
     public init(name: String, summary: String, usage: [String], description: [String], options: [OptionSpec],
-                operandCompletion: CompletionKind = .none,
+                operandCompletion: CompletionKind = .none, firstOperandCompletion: CompletionKind? = nil,
+                afterDoubleDashCompletion: CompletionKind? = nil,
                 examples: [(command: String, explanation: String)], extraSections: [(title: String, roff: String)] = [],
                 seeAlso: [String] = []) {
         self.name = name
@@ -68,6 +77,8 @@ public struct ToolSpec: Sendable {
         self.description = description
         self.options = options + [.help, .version]
         self.operandCompletion = operandCompletion
+        self.firstOperandCompletion = firstOperandCompletion
+        self.afterDoubleDashCompletion = afterDoubleDashCompletion
         self.examples = examples
         self.extraSections = extraSections
         self.seeAlso = seeAlso

@@ -4,95 +4,116 @@ import Glibc
 
 /// The multi-call `pstools` binary: one static file to copy onto a server. It runs the tool its
 /// name says (`pssnap` as a link to it), or `pstools TOOL ARGS...`; `pstools --install PREFIX`
-/// makes PREFIX/bin/TOOL links to itself for every tool.
+/// puts the tools, their man pages and their shell completions under PREFIX.
 public enum MultiCall {
-    static let usage = """
-    usage: pstools TOOL [ARGS...]     run one of the tools
-           pstools --install PREFIX   link every tool name to this binary in PREFIX/bin
-           pstools --list             the tools, one a line
-           pstools --version
-    A link to this binary named after a tool runs that tool: ln -s pstools pssnap.
-    Man pages and completions: see the man/ and completions/ folders of the source.
-
-    """
+    public static let spec = ToolSpec(
+        name: "pstools",
+        summary: "all the pstools in one binary",
+        usage: ["TOOL [ARGS...]", "--install PREFIX", "--list"],
+        description: [
+            "\\fBpstools\\fR is every pstools tool in one statically linked file, to copy onto a machine that has nothing else: it needs no Swift, no libraries and no configuration, only a Linux kernel and its /proc. Run as \\fBpstools\\fR \\fITOOL\\fR [\\fIARGS\\fR...], or through a link named after the tool (\\fBln \\-s pstools pssnap\\fR), which is what \\fB\\-\\-install\\fR makes. Each tool behaves exactly as its own executable does.",
+            "Build it with \\fBswift build \\-c release \\-\\-product pstools \\-Xswiftc \\-static\\-executable \\-Xlinker \\-\\-gc\\-sections \\-Xlinker \\-s\\fR; the README gives its size.",
+        ],
+        options: [
+            OptionSpec(nil, "install", value: "PREFIX", help: "install the tools, man pages and completions under PREFIX",
+                       doc: "Make \\fIPREFIX\\fB/bin/\\fITOOL\\fR a symbolic link to this binary for every tool, and write the man pages to \\fIPREFIX\\fB/share/man/man1\\fR and \\fBman7\\fR, and the completions to \\fIPREFIX\\fB/share/bash\\-completion/completions\\fR, \\fIPREFIX\\fB/share/zsh/site\\-functions\\fR and \\fIPREFIX\\fB/share/fish/vendor_completions.d\\fR. Everything comes from the binary itself. An existing file that is not a link is left alone and reported (status 1); files are written through the same rules as every named output file (no symbolic link followed). \\fBpstools \\-\\-install /usr/local\\fR is the usual call.",
+                       completion: .directory),
+            OptionSpec(nil, "list", help: "list the tools, one a line"),
+        ],
+        operandCompletion: .oneOf(allToolMains.map(\.name)),
+        examples: [
+            ("pstools pssnap -i1 -n3 | pstools psdelta | pstools pscsv", "the tools through the one binary"),
+            ("scp pstools server: && ssh server ./pstools --install /usr/local", "put pstools on a server: links, man pages, completions"),
+        ],
+        seeAlso: ["pstools(7)", "pssnap(1)"]
+    )
 
     public static func main(arguments: [String] = CommandLine.arguments) -> Never {
         let invokedAs = arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? ""
         if let tool = allToolMains.first(where: { $0.name == invokedAs }) { tool.main() }
         var rest = Array(arguments.dropFirst())
-        guard let first = rest.first else { fail("pstools: no tool named\n" + usage, status: 2) }
-        switch first {
-        case "-h", "--help":
-            print(usage, terminator: "")
-            exit(0)
-        case "--version":
-            print("pstools \(ToolSpec.version)")
-            exit(0)
-        case "--list":
-            for tool in allToolMains { print(tool.name) }
-            exit(0)
-        case "--install":
-            guard rest.count == 2 else { fail("pstools: --install takes one PREFIX\n" + usage, status: 2) }
-            install(prefix: rest[1])
-        default:
-            guard let tool = allToolMains.first(where: { $0.name == first }) else {
-                let hint = FieldTable.nearest(to: first, among: allToolMains.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
-                fail("pstools: unknown tool '\(first)'\(hint)\n" + usage, status: 2)
-            }
+        if let first = rest.first, let tool = allToolMains.first(where: { $0.name == first }) {
             rest.removeFirst()
             CommandLine.arguments = [tool.name] + rest
             tool.main()
         }
+        Signals.ignoreSIGPIPE()
+        let output = OutputBuffer(fd: 1)
+        let status = ToolRunner.run(spec, arguments: rest, output: output, diagnostics: Diagnostics(tool: spec.name)) { args, out, _ in
+            if args.has("list") {
+                for tool in allToolMains { out.appendText(tool.name + "\n") }
+                return 0
+            }
+            if let prefix = args.value("install") { return try install(prefix: prefix, output: out) }
+            guard let first = args.operands.first else { throw UsageError("no tool named") }
+            let hint = FieldTable.nearest(to: first, among: allToolMains.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+            throw UsageError("unknown tool '\(first)'\(hint)")
+        }
+        exit(status)
     }
 
-    /// Links PREFIX/bin/TOOL to this binary (by its absolute path) for every tool. An existing
-    /// link is replaced; an existing regular file is left alone and reported.
-    static func install(prefix: String) -> Never {
+    /// Every file `--install` writes besides the links: (path under PREFIX, contents).
+    public static func installedFiles() -> [(path: String, text: String)] {
+        var files: [(String, String)] = []
+        for spec in allToolSpecs + [spec] {
+            files += [
+                ("share/man/man1/\(spec.name).1", ManPageRenderer.render(spec)),
+                ("share/bash-completion/completions/\(spec.name)", CompletionRenderer.bash(spec)),
+                ("share/zsh/site-functions/_\(spec.name)", CompletionRenderer.zsh(spec)),
+                ("share/fish/vendor_completions.d/\(spec.name).fish", CompletionRenderer.fish(spec)),
+            ]
+        }
+        for page in HandWrittenPages.all { files.append(("share/man/man7/\(page.name)", page.text + "\n")) }
+        return files
+    }
+
+    static func install(prefix: String, output: OutputBuffer) throws -> Int32 {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, Int(PATH_MAX))
-        guard n > 0 else { fail("pstools: cannot find this binary's path: \(Errno.current.message)\n", status: 1) }
+        guard n > 0 else { throw RuntimeError("cannot find this binary's path: \(Errno.current.message)") }
         let me = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let bin = prefix.hasSuffix("/") ? prefix + "bin" : prefix + "/bin"
-        mkdir(prefix, 0o755)
-        if mkdir(bin, 0o755) != 0 && errno != EEXIST { fail("pstools: cannot make '\(bin)': \(Errno.current.message)\n", status: 1) }
+        let root = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        let diagnostics = Diagnostics(tool: spec.name)
         var status: Int32 = 0
-        for tool in allToolMains {
-            let link = bin + "/" + tool.name
+        func makeDirectories(_ path: String) throws {
+            var partial = path.hasPrefix("/") ? "" : "."
+            for component in path.split(separator: "/") {
+                partial += "/" + component
+                if mkdir(partial, 0o755) != 0 && errno != EEXIST { throw RuntimeError("cannot make '\(partial)': \(Errno.current.message)") }
+            }
+        }
+        try makeDirectories(root + "/bin")
+        for tool in allToolMains.map(\.name) + ["pstools"] {
+            let link = root + "/bin/" + tool
+            if link == me { continue }
             var st = stat()
             if lstat(link, &st) == 0 {
                 guard st.st_mode & S_IFMT == S_IFLNK else {
-                    FileHandleStderr.write("pstools: '\(link)' exists and is not a link; left alone\n")
+                    diagnostics.report("'\(link)' exists and is not a link; left alone")
                     status = 1
                     continue
                 }
                 unlink(link)
             }
             if symlink(me, link) != 0 {
-                FileHandleStderr.write("pstools: cannot link '\(link)': \(Errno.current.message)\n")
+                diagnostics.report("cannot link '\(link)': \(Errno.current.message)")
                 status = 1
             } else {
-                print("\(link) -> \(me)")
+                output.appendText("\(link) -> \(me)\n")
             }
         }
-        exit(status)
-    }
-
-    static func fail(_ message: String, status: Int32) -> Never {
-        FileHandleStderr.write(message)
-        exit(status)
-    }
-}
-
-enum FileHandleStderr {
-    static func write(_ text: String) {
-        var t = text
-        t.withUTF8 { raw in
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.write(2, raw.baseAddress! + off, raw.count - off)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                off += n
+        for file in installedFiles() {
+            let path = root + "/" + file.path
+            try makeDirectories(String(path[..<path.lastIndex(of: "/")!]))
+            var text = file.text
+            let written = text.withUTF8 { OutputFile.replace(path, with: $0) }
+            if case .failure(let e) = written {
+                diagnostics.report(e.message)
+                status = 1
+            } else {
+                output.appendText(path + "\n")
             }
         }
+        return status
     }
 }

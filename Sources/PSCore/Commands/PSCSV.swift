@@ -6,7 +6,7 @@ public enum PSCSV {
         usage: ["[OPTIONS] [FILE...]"],
         description: [
             "\\fBpscsv\\fR reads records (from the \\fIFILE\\fRs in order, or standard input; \\fB\\-\\fR is standard input) and writes one CSV row per record, as RFC 4180 has it: a cell holding a comma, a double quote, CR or LF is quoted, its quotes doubled. The header line is written once, however many snapshots and files the input holds. Each row is written as soon as its record is read, so a live pipeline shows it at once.",
-            "Cells: null and absent fields are empty; strings are decoded (JSON escapes resolved, written as UTF-8); numbers are written exactly as in the record; true and false as such; an array's elements are joined by one space (\\fBargv\\fR); an object is its JSON text. Lines end with LF, or CRLF with \\fB\\-\\-crlf\\fR.",
+            "Cells: null and absent fields are empty; strings are decoded (JSON escapes resolved, written as UTF-8; a NUL, \\fB\\(rsu0000\\fR, becomes U+FFFD, so no NUL is ever written); numbers are written exactly as in the record; true and false as such; an array's elements are joined by one space (\\fBargv\\fR); an object is its JSON text. Lines end with LF, or CRLF with \\fB\\-\\-crlf\\fR.",
             "Without \\fB\\-f\\fR the columns are the first record's fields in its order; later records' other fields are ignored, and a field a record lacks is an empty cell. A line that is not a JSON object is reported as \\fIpscsv\\fB: \\fIFILE\\fB:\\fILINE\\fB:\\fICOL\\fB: \\fImessage\\fR and skipped; the exit status is then 1.",
         ],
         options: TableCommand.options("pscsv") + [

@@ -13,6 +13,7 @@ public enum PSFilter {
             .strict,
         ],
         operandCompletion: .file,
+        firstOperandCompletion: .query(FieldTable.names),
         examples: [
             ("pssnap | psfilter 'pid==2610..'", "process 2610 and everything below it"),
             ("pssnap | psfilter 'user==www-data && rss>100M'", "a user's processes over 100 MiB resident"),
@@ -34,6 +35,7 @@ public enum PSFilter {
         let query = try Query(text)
         let loop = StreamToolLoop(files: Array(operands.dropFirst()), strict: args.has("strict"),
                                   output: output, diagnostics: diagnostics)
+        loop.checkFields(query.ast.fieldsInOrder)
         @inline(__always) func write(_ r: Record) throws {
             output.append(r.object)
             output.append(0x0A)
@@ -47,22 +49,17 @@ public enum PSFilter {
             return loop.status
         }
         let tsKey = RecordKey("ts")
-        let pidKey = RecordKey("pid")
-        let ppidKey = RecordKey("ppid")
-        /// The fields a tree query needs, or the message for a record without them.
-        func link(_ r: Record) -> (ts: Double, pid: Int32, ppid: Int32)? {
-            guard let ts = r[tsKey]?.double, let pid = r[pidKey]?.int64, let ppid = r[ppidKey]?.int64 else { return nil }
-            return (ts, Int32(truncatingIfNeeded: pid), Int32(truncatingIfNeeded: ppid))
-        }
-        func missing(_ r: Record) -> String {
-            if r[tsKey]?.double == nil { return "missing number field 'ts' (a tree query needs ts, pid and ppid)" }
-            if r[pidKey]?.int64 == nil { return "missing integer field 'pid' (a tree query needs ts, pid and ppid)" }
-            return "missing integer field 'ppid' (a tree query needs ts, pid and ppid)"
+        let identities = IdentityReader()
+        /// The fields a tree query needs (a pid out of range is a bad record, never another pid).
+        func link(_ r: Record) -> Result<(ts: Double, pid: Int32, ppid: Int32), IdentityProblem> {
+            guard let ts = r[tsKey]?.double else { return .failure(IdentityProblem("missing number field 'ts' (a tree query needs ts, pid and ppid)")) }
+            return identities.pid(r).flatMap { pid in identities.ppid(r).map { (ts, pid, $0) } }
         }
         if query.isStreamable {
             let filter = PreorderStreamFilter(query)
             try loop.run { r in
-                guard let l = link(r) else { return missing(r) }
+                let l: (ts: Double, pid: Int32, ppid: Int32)
+                switch link(r) { case .success(let v): l = v; case .failure(let p): return p.message }
                 if filter.isNewSnapshot(ts: l.ts) { try filter.finish(write) }
                 if filter.add(r, ts: l.ts, pid: l.pid, ppid: l.ppid) { try write(r) }
                 return nil
@@ -77,7 +74,8 @@ public enum PSFilter {
             for (record, k) in zip(snapshot, keep) where k { try write(record.record) }
         }
         try loop.run { r in
-            guard let l = link(r) else { return missing(r) }
+            let l: (ts: Double, pid: Int32, ppid: Int32)
+            switch link(r) { case .success(let v): l = v; case .failure(let p): return p.message }
             if grouper.isNewSnapshot(ts: l.ts) { try flushSnapshot() }
             grouper.append(r, ts: l.ts)
             return nil

@@ -187,12 +187,11 @@ public enum PSPlot {
             drawnRecords = collector.records
             lastDraw = monotonicSeconds()
         }
-        let liveInput = o.live && (args.allOperands.isEmpty || args.allOperands == ["-"])
-        let willBlock: () throws -> Void = {
+        let beforeBlocking: (LineReader) throws -> Void = { lines in
             if Signals.stopRequested != 0 { throw Stopped() }
             guard o.live else { return }
             // Redraw when the input pauses (a snapshot is in), or at least once a second.
-            if liveInput && inputReady(0, milliseconds: 40) && monotonicSeconds() - lastDraw < 1 { return }
+            if lines.waitForInput(milliseconds: 40) && monotonicSeconds() - lastDraw < 1 { return }
             try redraw()
         }
 
@@ -202,7 +201,7 @@ public enum PSPlot {
         if o.live { Terminal.enter(output.fd) } else { Signals.catchStopSignals() }
         defer { if o.live { Terminal.leave() } }
         let loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"), output: output,
-                                  diagnostics: diagnostics, willBlock: willBlock)
+                                  diagnostics: diagnostics, beforeBlocking: beforeBlocking)
         do {
             try loop.run { record in
                 if Signals.stopRequested != 0 { throw Stopped() }
@@ -271,9 +270,4 @@ public enum PSPlot {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// True when `fd` has input (or its end) within `milliseconds`.
-    static func inputReady(_ fd: Int32, milliseconds: Int32) -> Bool {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&p, 1, milliseconds) == 1
-    }
 }

@@ -32,7 +32,7 @@ final class SnapshotQuery {
         return fields
     }
 
-    init(_ text: String, writer: RecordWriter, environment: SystemEnvironment, btimeMs: Int64, host: String?) throws(QueryError) {
+    init(_ text: String, writer: RecordWriter, environment: SystemEnvironment, btimeMs: Int64?, host: String?) throws(QueryError) {
         let deferred = SnapshotQuery.deferredFields(groups: writer.groups)
         query = try Query(Query(text), deferring: deferred)
         readsEverything = !query.ast.treeOperandFields.isDisjoint(with: deferred)
@@ -81,8 +81,10 @@ final class SnapshotQuery {
         return keep
     }
 
-    /// Phase 2: writes the selected records of `snapshot` (the tasks read in full) to `out`.
-    func write(_ snapshot: Snapshot, to out: OutputBuffer) throws(OutputError) {
+    /// Phase 2: writes the selected records of `snapshot` (the tasks read in full) to `out`;
+    /// returns how many.
+    @discardableResult
+    func write(_ snapshot: Snapshot, to out: OutputBuffer) throws(OutputError) -> Int {
         let read = Set(snapshot.tasks.map(ObjectIdentifier.init))
         // A task chosen for the full read is in the snapshot unless it ended meanwhile: then it is
         // gone from the tree, as it would be from pssnap's own output.
@@ -99,16 +101,63 @@ final class SnapshotQuery {
             }
         }
         let (order, records, truth) = evaluate(tasks, full: { isFull[$0] }, realtimeMs: snapshot.realtimeMs, boottimeMs: snapshot.boottimeMs)
+        seen = []
+        selected = []
+        var written = 0
         for (k, (i, _)) in order.enumerated() where isFull[i] && truth[k] == Truth.yes {
             out.append(records[k].record.object)
             out.append(0x0A)
+            written += 1
             try out.flushIfFull()
         }
-        seen = []
-        selected = []
+        return written
     }
 
     /// Tasks phase 1 chose (by identity), to tell "not read" from "read, but ended".
     private var selected: Set<ObjectIdentifier> = []
     private func wasSelected(_ t: TaskHandle) -> Bool { selected.contains(ObjectIdentifier(t)) }
+}
+
+extension QueryNode {
+    /// The pids whose subtrees hold every record this query can select, when the query says so
+    /// in a form that is safe to follow from those roots alone: `pid==N..`, `pid in (N, M)..`,
+    /// `pid==N` (a subtree of one), an `||` of such, or an `&&` with one such side. nil for any
+    /// other query (it must see every process). A pid out of range matches nothing and is left out.
+    ///
+    /// The caller also needs the query to be streamable (every tree operator `X..`, none under
+    /// `!`): a record's truth then depends only on itself and its ancestors, which the subtree
+    /// read supplies.
+    public var subtreeRoots: Set<Int32>? {
+        switch self {
+        case .comparison(let c):
+            guard c.field == "pid", c.op == .equal || c.op == .isIn else { return nil }
+            var pids: Set<Int32> = []
+            for v in c.values {
+                guard !v.quoted, let n = v.integer else { return nil }
+                if n > 0, n <= Int64(Int32.max) { pids.insert(Int32(n)) }
+            }
+            return pids
+        case .tree(let a, let descendants, let ancestors):
+            guard descendants, !ancestors else { return nil }
+            return a.pidSet
+        case .or(let a, let b):
+            guard let x = a.subtreeRoots, let y = b.subtreeRoots else { return nil }
+            return x.union(y)
+        case .and(let a, let b):
+            return a.subtreeRoots ?? b.subtreeRoots
+        case .not:
+            return nil
+        }
+    }
+
+    /// `pid==N`, `pid in (...)` or an `||` of them: the pids they match.
+    private var pidSet: Set<Int32>? {
+        switch self {
+        case .comparison: return subtreeRoots
+        case .or(let a, let b):
+            guard let x = a.pidSet, let y = b.pidSet else { return nil }
+            return x.union(y)
+        default: return nil
+        }
+    }
 }

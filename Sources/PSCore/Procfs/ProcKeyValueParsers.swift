@@ -8,19 +8,29 @@ public enum ProcStatusParser {
             switch bytes[scan.position] {
             case 0x55: // U
                 if scan.consume("Uid:") {
-                    // Uid: real effective saved fs; we want the effective one.
-                    _ = scan.unsigned()
-                    if let e = scan.unsigned(), let e32 = UInt32(exactly: e) { s.uid = e32 }
+                    // Uid: real effective saved fs; we want the effective one. A number that does not
+                    // fit (or is no number) leaves the uid null, never the digits that came after it.
+                    if scan.unsigned() != nil, let e = scan.unsigned(), let e32 = UInt32(exactly: e) { s.uid = e32 }
+                    else { s.outOfRange.insert(.uid) }
                 }
             case 0x56: // V
-                if scan.consume("VmSwap:") { s.swapKiB = scan.unsigned() }
-                else if scan.consume("VmRSS:"), let kib = scan.unsigned(), kib <= UInt64(Int64.max / 1024) {
-                    s.residentBytes = Int64(kib) * 1024
+                if scan.consume("VmSwap:") {
+                    s.swapKiB = scan.unsigned()
+                    if s.swapKiB == nil { s.outOfRange.insert(.swap) }
+                } else if scan.consume("VmRSS:") {
+                    if let kib = scan.unsigned(), kib <= UInt64(Int64.max / 1024) { s.residentBytes = Int64(kib) * 1024 }
+                    else { s.outOfRange.insert(.rss) }
                 }
             case 0x76: // v
-                if scan.consume("voluntary_ctxt_switches:") { s.voluntarySwitches = scan.unsigned() }
+                if scan.consume("voluntary_ctxt_switches:") {
+                    s.voluntarySwitches = scan.unsigned()
+                    if s.voluntarySwitches == nil { s.outOfRange.insert(.vctx) }
+                }
             case 0x6E: // n
-                if scan.consume("nonvoluntary_ctxt_switches:") { s.involuntarySwitches = scan.unsigned() }
+                if scan.consume("nonvoluntary_ctxt_switches:") {
+                    s.involuntarySwitches = scan.unsigned()
+                    if s.involuntarySwitches == nil { s.outOfRange.insert(.nvctx) }
+                }
             default:
                 break
             }
@@ -61,18 +71,25 @@ public enum SmapsRollupParser {
             guard !scan.atEnd else { break }
             switch bytes[scan.position] {
             case 0x50: // P
-                if scan.consume("Pss:") { r.pss = scan.unsigned(); any = true }
-                else if scan.consume("Pss_Anon:") { r.pssAnon = scan.unsigned() }
-                else if scan.consume("Pss_File:") { r.pssFile = scan.unsigned() }
-                else if scan.consume("Pss_Shmem:") { r.pssShmem = scan.unsigned() }
-                else if scan.consume("Private_Clean:") { r.privateClean = scan.unsigned() }
-                else if scan.consume("Private_Dirty:") { r.privateDirty = scan.unsigned() }
-                else if scan.consume("Private_Hugetlb:") { r.privateHugetlb = scan.unsigned() }
+                if scan.consume("Pss:") { r.pss = number(&scan, &r, .pss); any = true }
+                else if scan.consume("Pss_Anon:") { r.pssAnon = number(&scan, &r, .pssAnon) }
+                else if scan.consume("Pss_File:") { r.pssFile = number(&scan, &r, .pssFile) }
+                else if scan.consume("Pss_Shmem:") { r.pssShmem = number(&scan, &r, .pssShmem) }
+                else if scan.consume("Private_Clean:") { r.privateClean = number(&scan, &r, .uss) }
+                else if scan.consume("Private_Dirty:") { r.privateDirty = number(&scan, &r, .uss) }
+                else if scan.consume("Private_Hugetlb:") { r.privateHugetlb = number(&scan, &r, .uss) }
             default:
                 break
             }
         } while scan.nextLine()
         return any ? r : nil
+    }
+
+    /// A line's number; a line present without one in range flags its field.
+    private static func number(_ scan: inout ByteScanner, _ r: inout SmapsRollup, _ field: OutOfRange) -> UInt64? {
+        let v = scan.unsigned()
+        if v == nil { r.outOfRange.insert(field) }
+        return v
     }
 }
 

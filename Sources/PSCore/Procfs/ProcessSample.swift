@@ -53,8 +53,17 @@ public struct ProcessSample {
     // cgroup
     public var cgroup: [UInt8]? = nil
 
-    /// Raw cmdline bytes (NUL-separated); nil when unreadable.
+    /// Raw cmdline bytes (NUL-separated), at most `RecordWriter.cmdlineLimit` of them; nil when unreadable.
     public var cmdline: [UInt8]? = nil
+    /// The process's cmdline was longer than what `cmdline` holds.
+    public var cmdlineCut = false
+
+    /// CLOCK_BOOTTIME (ms) right after stat was read: `age` is measured then, so that the counters
+    /// read with it never cover more time than the age says.
+    public var statReadBoottimeMs: Int64? = nil
+
+    /// Fields whose number in /proc was out of range (see `OutOfRange`): written as null, reported.
+    public var outOfRange: OutOfRange = []
 
     public init() {}
 
@@ -74,6 +83,9 @@ public struct ProcessSample {
         sockets = nil
         cgroup = nil
         cmdline = nil
+        cmdlineCut = false
+        statReadBoottimeMs = nil
+        outOfRange = []
     }
 }
 
@@ -97,12 +109,17 @@ public struct SmapsRollup: Equatable {
     public var privateClean: UInt64? = nil
     public var privateDirty: UInt64? = nil
     public var privateHugetlb: UInt64? = nil
+    /// Lines present whose number was out of range or missing.
+    public var outOfRange: OutOfRange = []
     public init() {}
 
-    /// uss = Private_Clean + Private_Dirty + Private_Hugetlb (Hugetlb is absent before Linux 4.16: counted as 0).
+    /// uss = Private_Clean + Private_Dirty + Private_Hugetlb (Hugetlb is absent before Linux 4.16:
+    /// counted as 0); nil when the sum does not fit.
     public var uss: UInt64? {
         guard let c = privateClean, let d = privateDirty else { return nil }
-        return c + d + (privateHugetlb ?? 0)
+        let (cd, o1) = c.addingReportingOverflow(d)
+        let (sum, o2) = cd.addingReportingOverflow(privateHugetlb ?? 0)
+        return o1 || o2 ? nil : sum
     }
 }
 
@@ -111,4 +128,30 @@ public struct SocketCounts: Equatable {
     public var udp = 0
     public var unix = 0
     public init() {}
+}
+
+/// Fields a parser found present in /proc but out of range (a number too long for 64 bits, a uid
+/// beyond 32 bits): written as null and reported, never as another number.
+public struct OutOfRange: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let uid = OutOfRange(rawValue: 1 << 0)
+    public static let swap = OutOfRange(rawValue: 1 << 1)
+    public static let vctx = OutOfRange(rawValue: 1 << 2)
+    public static let nvctx = OutOfRange(rawValue: 1 << 3)
+    public static let rss = OutOfRange(rawValue: 1 << 4)
+    public static let pss = OutOfRange(rawValue: 1 << 5)
+    public static let uss = OutOfRange(rawValue: 1 << 6)
+    public static let pssAnon = OutOfRange(rawValue: 1 << 7)
+    public static let pssFile = OutOfRange(rawValue: 1 << 8)
+    public static let pssShmem = OutOfRange(rawValue: 1 << 9)
+    public static let io = OutOfRange(rawValue: 1 << 10)
+
+    /// The record field (and /proc file) each flag stands for.
+    static let names: [(OutOfRange, field: String, file: String)] = [
+        (.uid, "uid", "status"), (.swap, "swap", "status"), (.vctx, "vctx", "status"), (.nvctx, "nvctx", "status"),
+        (.rss, "rss", "status"), (.pss, "pss", "smaps_rollup"), (.uss, "uss", "smaps_rollup"),
+        (.pssAnon, "pss_anon", "smaps_rollup"), (.pssFile, "pss_file", "smaps_rollup"),
+        (.pssShmem, "pss_shmem", "smaps_rollup"), (.io, "io", "io"),
+    ]
 }

@@ -25,7 +25,11 @@ public final class ProcfsReader {
     let root: Int32
     let rootListing: DirectoryStream
     let buffer = ReadBuffer()
-    let btimeMs: Int64
+    /// Boot time in epoch ms; nil when /proc/stat's btime is out of range (every start is then null).
+    let btimeMs: Int64?
+    /// CLOCK_BOOTTIME in ms, read right after each stat (each process's `age` is measured then).
+    /// Tests replace it to see which reading each record got.
+    public var boottimeClock: () -> Int64
     /// Keep files open between snapshots, within this many descriptors.
     var keepOpenBudget: Int
     var handles: [Int32: TaskHandle] = [:]
@@ -33,20 +37,22 @@ public final class ProcfsReader {
     var pids: [Int32] = []
     var tids: [Int32] = []
     var netTables: [UInt64: NetSocketTable] = [:]
+    /// Whether the tree has task/TID/children files (nil: not looked at yet).
+    var childrenFilesKnown: Bool? = nil
     public var warnings: [ProcfsWarning] = []
     private var warnedPaths: Set<String> = []
     /// Test seam, the one shim every open of a task's file passes: an errno to force for (task id, file).
     /// Golden tests use it for what a fixture tree cannot hold (EACCES as root, a process ending mid-read).
-    public var faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil
+    var faultHook: ((Int32, TaskHandle.File) -> Errno?)? = nil
 
     private func open(_ task: TaskHandle, _ file: TaskHandle.File, keep: Bool) -> Result<Int32, Errno> {
         if let e = faultHook?(task.tid ?? task.pid, file) { return .failure(e) }
         return task.open(file, keep: keep)
     }
 
-    private func read(_ task: TaskHandle, _ file: TaskHandle.File, keep: Bool) -> Result<Int, Errno> {
+    private func read(_ task: TaskHandle, _ file: TaskHandle.File, keep: Bool, upTo limit: Int? = nil) -> Result<Int, Errno> {
         if let e = faultHook?(task.tid ?? task.pid, file) { return .failure(e) }
-        return task.read(file, into: buffer, keep: keep)
+        return task.read(file, into: buffer, keep: keep, upTo: limit)
     }
 
     public init(root: String, groups: FieldGroups, threads: Bool, keepFilesOpen: Bool,
@@ -68,11 +74,14 @@ public final class ProcfsReader {
         guard case .success = buffer.readFile(self.root, "stat"), let btime = ProcfsReader.bootTime(buffer.bytes) else {
             throw RuntimeError("cannot read the boot time from '\(root)/stat'")
         }
-        btimeMs = btime * 1000
+        let (ms, overflow) = btime.multipliedReportingOverflow(by: 1000)
+        btimeMs = overflow || btime < 0 ? nil : ms
+        boottimeClock = { [environment] in environment.boottimeMs() }
         // A two-phase snapshot (a query, a COMMAND subtree) holds every task's directory between phases.
         let limit = SystemCall.raiseOpenFileLimit()
         // Leave room for the tool's own descriptors and the per-snapshot ones.
         keepOpenBudget = keepFilesOpen ? max(0, limit - 256) : 0
+        if btimeMs == nil { warn(root + "/stat", "btime \(btime) out of range: every start is null") }
     }
 
     deinit {
@@ -144,7 +153,7 @@ public final class ProcfsReader {
         return Snapshot(realtimeMs: realtime, boottimeMs: boottime, tasks: tasks)
     }
 
-    private func readThreads(of pid: Int32, into tasks: inout [TaskHandle], readRest: Bool) {
+    func readThreads(of pid: Int32, into tasks: inout [TaskHandle], readRest: Bool) {
         let dir = ProcPath(pid: pid)
         let taskDir = dir.withCString { p -> Int32? in
             var path = [CChar](repeating: 0, count: 32)
@@ -164,7 +173,7 @@ public final class ProcfsReader {
     }
 
     /// Reads stat (and, when `readRest`, the other files) of one task; nil if it is gone.
-    private func readTask(pid: Int32, tid: Int32?, readRest: Bool) -> TaskHandle? {
+    func readTask(pid: Int32, tid: Int32?, readRest: Bool) -> TaskHandle? {
         let key = tid ?? pid
         var handle = handles[key]
         if let h = handle, h.pid != pid {
@@ -212,14 +221,14 @@ public final class ProcfsReader {
         return task
     }
 
-    private func drop(_ task: TaskHandle) {
+    func drop(_ task: TaskHandle) {
         let key = task.tid ?? task.pid
         if handles[key] === task { handles[key] = nil }
         task.closeAll()
     }
 
     /// A kept task holds at most 9 descriptors (its directory and eight files).
-    private var mayKeep: Bool { (handles.count + 1) * 9 <= keepOpenBudget }
+    var mayKeep: Bool { (handles.count + 1) * 9 <= keepOpenBudget }
 
     enum StatResult { case ok, gone, bad }
 
@@ -227,14 +236,17 @@ public final class ProcfsReader {
         switch read(task, .stat, keep: mayKeep) {
         case .failure(let e):
             if e.meansProcessGone { return .gone }
-            // hidepid=1 and similar: the process is there but not ours to see. SPEC §3: normal.
+            // hidepid=1 and similar: the process is there but not ours to see. pstools(7): normal.
             if e.rawValue == EACCES || e.rawValue == EPERM { return .gone }
             warn(path(task, .stat), Self.describe(e))
             return .bad
         case .success:
+            // The clock right after the read: the counters just read cover at most this much life.
+            let readAt = boottimeClock()
             task.sample.resetOptionalFields()
             switch ProcStatParser.parse(buffer.bytes, into: &task.sample) {
             case nil:
+                task.sample.statReadBoottimeMs = readAt
                 // The directory we listed names the task, whatever its stat claims.
                 task.sample.tid = task.tid
                 task.sample.pid = task.pid
@@ -257,10 +269,10 @@ public final class ProcfsReader {
     enum FileRead { case ok, unreadable, gone }
 
     /// Reads one optional file; `.gone` when the task has ended under us.
-    private func read(_ task: TaskHandle, _ file: TaskHandle.File) -> FileRead {
-        switch read(task, file, keep: mayKeep) {
+    private func read(_ task: TaskHandle, _ file: TaskHandle.File, upTo limit: Int? = nil) -> FileRead {
+        switch read(task, file, keep: mayKeep, upTo: limit) {
         case .success:
-            if buffer.truncated { warn(path(task, file), "longer than \(buffer.limit) bytes: truncated") }
+            if buffer.truncated && limit == nil { warn(path(task, file), "longer than \(buffer.limit) bytes: truncated") }
             return .ok
         case .failure(let e):
             // ESRCH is also what a file that needs a memory map (smaps_rollup) says for a kernel
@@ -281,7 +293,7 @@ public final class ProcfsReader {
     }
 
     /// Reads every selected file but stat. False when the task vanished meanwhile.
-    private func readRest(_ task: TaskHandle) -> Bool {
+    func readRest(_ task: TaskHandle) -> Bool {
         if groups.contains(.status) {
             switch read(task, .status) {
             case .gone: return false
@@ -293,15 +305,20 @@ public final class ProcfsReader {
             switch read(task, .statm) {
             case .gone: return false
             case .unreadable: break
-            case .ok: task.sample.residentBytes = ProcStatmParser.residentPages(buffer.bytes)
-                .map { $0.multipliedReportingOverflow(by: environment.pageSize).partialValue }
+            case .ok:
+                if let pages = ProcStatmParser.residentPages(buffer.bytes) {
+                    let (bytes, overflow) = pages.multipliedReportingOverflow(by: environment.pageSize)
+                    if overflow { task.sample.outOfRange.insert(.rss) } else { task.sample.residentBytes = bytes }
+                }
             }
         }
         if groups.contains(.io) {
             switch read(task, .io) {
             case .gone: return false
             case .unreadable: break
-            case .ok: task.sample.io = ProcIOParser.parse(buffer.bytes)
+            case .ok:
+                task.sample.io = ProcIOParser.parse(buffer.bytes)
+                if task.sample.io == nil && buffer.count > 0 { task.sample.outOfRange.insert(.io) }
             }
         }
         if groups.contains(.fd) || groups.contains(.net) {
@@ -311,7 +328,13 @@ public final class ProcfsReader {
             switch read(task, .smapsRollup) {
             case .gone: return false
             case .unreadable: break
-            case .ok: task.sample.smaps = SmapsRollupParser.parse(buffer.bytes)
+            case .ok:
+                task.sample.smaps = SmapsRollupParser.parse(buffer.bytes)
+                if let m = task.sample.smaps {
+                    task.sample.outOfRange.formUnion(m.outOfRange)
+                    // Its parts fit, their sum does not.
+                    if m.privateClean != nil && m.privateDirty != nil && m.uss == nil { task.sample.outOfRange.insert(.uss) }
+                }
             }
         }
         if groups.contains(.cgroup) {
@@ -322,13 +345,20 @@ public final class ProcfsReader {
             }
         }
         if groups.contains(.cmdline) || groups.contains(.argv) {
-            switch read(task, .cmdline) {
+            // Read one byte past the limit, to know whether there is more.
+            switch read(task, .cmdline, upTo: RecordWriter.cmdlineLimit + 1) {
             case .gone: return false
             case .unreadable: break
             case .ok:
                 var bytes = task.sample.cmdline ?? []
                 bytes.removeAll(keepingCapacity: true)
-                bytes.append(contentsOf: buffer.bytes)
+                let all = buffer.bytes
+                var n = all.count
+                if n > RecordWriter.cmdlineLimit || buffer.truncated {
+                    n = RecordWriter.utf8Boundary(all, atMost: RecordWriter.cmdlineLimit)
+                    task.sample.cmdlineCut = true
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[0..<n]))
                 task.sample.cmdline = bytes
             }
         }

@@ -4,6 +4,9 @@
 public final class TaskHandle {
     public enum File: Int, CaseIterable {
         case stat, status, io, cmdline, smapsRollup, cgroup, fdDirectory, statm
+        /// task/TID/children (CONFIG_PROC_CHILDREN): the children forked by one thread. Opened by
+        /// `openChildren`, which knows the thread.
+        case children
 
         var name: StaticString {
             switch self {
@@ -15,6 +18,7 @@ public final class TaskHandle {
             case .cgroup: return "cgroup"
             case .fdDirectory: return "fd"
             case .statm: return "statm"
+            case .children: return "children"
             }
         }
     }
@@ -22,7 +26,7 @@ public final class TaskHandle {
     public let pid: Int32
     public let tid: Int32?
     public private(set) var directory: Int32
-    private var files: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1)
+    private var files: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1, -1)
     public var sample = ProcessSample()
     /// The snapshot number that last saw this task alive.
     var generation: UInt64 = 0
@@ -70,12 +74,27 @@ public final class TaskHandle {
         return result
     }
 
+    /// The children file of thread `tid` of this task's process: kept open (for the next tick)
+    /// when it is the leader's, opened afresh for another thread.
+    func openChildren(tid: Int32, keep: Bool) -> Result<Int32, Errno> {
+        let own = tid == (self.tid ?? pid)
+        if own {
+            let cached = descriptor(.children)
+            if cached >= 0 { return .success(cached) }
+        }
+        // A thread handle's directory is task/TID itself; a process's is PID.
+        let path = self.tid == tid ? "children" : "task/\(tid)/children"
+        let result = SystemCall.openAt(directory, path)
+        if keep && own, case .success(let fd) = result { setDescriptor(.children, fd) }
+        return result
+    }
+
     /// Reads a whole file into `buffer`.
-    func read(_ file: File, into buffer: ReadBuffer, keep: Bool) -> Result<Int, Errno> {
+    func read(_ file: File, into buffer: ReadBuffer, keep: Bool, upTo limit: Int? = nil) -> Result<Int, Errno> {
         switch open(file, keep: keep) {
         case .failure(let e): return .failure(e)
         case .success(let fd):
-            let r = buffer.readWhole(fd)
+            let r = buffer.readWhole(fd, upTo: limit)
             if descriptor(file) != fd { SystemCall.close(fd) }
             return r
         }

@@ -1,5 +1,5 @@
 /// uid → user name from the passwd file, read once. A static binary cannot use glibc's NSS
-/// modules safely, so LDAP/SSSD users show as their decimal uid (as SPEC allows when passwd has none).
+/// modules safely, so LDAP/SSSD users show as their decimal uid (as pstools(7) says when passwd has none).
 public final class UserNames {
     private var names: [UInt32: [UInt8]] = [:]
     private var loaded = false

@@ -3,7 +3,7 @@
 /// is still right (and in input order) when it is not.
 ///
 /// The rule, per snapshot: a record is decided on arrival when its value is final, i.e. when
-/// - its ppid is 0 or its own pid (a root by SPEC's tree), or
+/// - its ppid is 0 or its own pid (a root by the stream's tree rule), or
 /// - its parent (the first record of the snapshot with pid == its ppid) came earlier, or
 /// - every tree operator already holds for it on its own (a parent could add nothing).
 /// Otherwise its parent may still come later (input not in preorder, or an orphan whose parent
@@ -65,8 +65,17 @@ final class PreorderStreamFilter {
         return v == Truth.yes
     }
 
+    /// True once a record was held: every later record of the snapshot is held too.
+    var isHolding: Bool { !held.isEmpty }
+
     /// Ends the snapshot: calls `emit` with each held record that is selected, in input order.
     func finish(_ emit: (Record) throws -> Void) rethrows {
+        try finishHeld { _, record in try emit(record) }
+    }
+
+    /// Ends the snapshot like `finish`, giving each selected held record with its place among the
+    /// held records (0 for the first one held), for a caller that holds the same records.
+    func finishHeld(_ emit: (Int, Record) throws -> Void) rethrows {
         defer {
             index.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
@@ -94,6 +103,6 @@ final class PreorderStreamFilter {
             }
             result[i] = v
         }
-        for i in held.indices where result[i] == Truth.yes { try emit(held[i].record) }
+        for i in held.indices where result[i] == Truth.yes { try emit(i, held[i].record) }
     }
 }

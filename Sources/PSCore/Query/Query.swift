@@ -1,4 +1,4 @@
-/// A compiled query (SPEC §2): parse once, then ask it about records or whole snapshots.
+/// A compiled query (pstools-query(7)): parse once, then ask it about records or whole snapshots.
 ///
 ///     let query = try Query("(comm==sshd).. && user==root")
 ///     let keep = query.select(snapshot)          // a flag per record, any record order
@@ -14,8 +14,6 @@ public final class Query: SnapshotSelecting {
     let slots: Int
     public let hasTreeOperator: Bool
     public let isStreamable: Bool
-    private let pidKey = RecordKey("pid")
-    private let ppidKey = RecordKey("ppid")
 
     public init(_ text: String) throws(QueryError) {
         self.text = text
@@ -45,25 +43,7 @@ public final class Query: SnapshotSelecting {
         return test(record, false) == Truth.yes
     }
 
-    /// A record's pid and ppid for the tree; a record without them is a root of its own.
-    @inline(__always)
-    func treeLink(_ r: Record) -> (pid: Int32, ppid: Int32)? {
-        guard let pid = r[pidKey]?.int64, let ppid = r[ppidKey]?.int64 else { return nil }
-        return (Int32(truncatingIfNeeded: pid), Int32(truncatingIfNeeded: ppid))
-    }
-
-    func tree(of records: [Record]) -> ProcessTree {
-        var pids: [Int32] = []
-        var ppids: [Int32] = []
-        pids.reserveCapacity(records.count)
-        ppids.reserveCapacity(records.count)
-        for r in records {
-            let link = treeLink(r) ?? (0, 0)
-            pids.append(link.pid)
-            ppids.append(link.ppid)
-        }
-        return ProcessTree(pids: pids, ppids: ppids)
-    }
+    func tree(of records: [Record]) -> ProcessTree { ProcessTree(records: records) }
 
     /// Three-valued results for a snapshot's records (see `Truth`).
     func evaluate(_ records: [Record], partial: [Bool]? = nil) -> [UInt8] {

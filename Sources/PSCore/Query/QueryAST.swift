@@ -1,4 +1,4 @@
-/// A parsed query: SPEC §2's grammar as a tree. Every node keeps its byte range in the query.
+/// A parsed query: the grammar of pstools-query(7) as a tree. Every node keeps its byte range in the query.
 public indirect enum QueryNode: Equatable, Sendable {
     case comparison(QueryComparison)
     case not(QueryNode)
@@ -14,6 +14,20 @@ public indirect enum QueryNode: Equatable, Sendable {
         case .not(let a), .tree(let a, _, _): return a.fields
         case .and(let a, let b), .or(let a, let b): return a.fields.union(b.fields)
         }
+    }
+
+    /// Every field the query reads, in the order they first appear.
+    public var fieldsInOrder: [String] {
+        var names: [String] = []
+        func walk(_ n: QueryNode) {
+            switch n {
+            case .comparison(let c): if !names.contains(c.field) { names.append(c.field) }
+            case .not(let a), .tree(let a, _, _): walk(a)
+            case .and(let a, let b), .or(let a, let b): walk(a); walk(b)
+            }
+        }
+        walk(self)
+        return names
     }
 
     public var hasTreeOperator: Bool {
@@ -55,7 +69,7 @@ public enum QueryOperator: String, Sendable, CaseIterable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case matches = "~", notMatches = "!~", isIn = "in"
 
-    /// What a comparison with a null or absent field gives: SPEC §2, true only for `!=` and `!~`.
+    /// What a comparison with a null or absent field gives: pstools-query(7), true only for `!=` and `!~`.
     var nullResult: Bool { self == .notEqual || self == .notMatches }
 }
 

@@ -39,7 +39,7 @@ struct QueryLexer {
 
     static func isNameStart(_ c: UInt8) -> Bool { (c | 0x20) &- 0x61 < 26 || c == 0x5F }
     static func isNameByte(_ c: UInt8) -> Bool { isNameStart(c) || c &- 0x30 <= 9 }
-    /// SPEC §2: a bare word is letters, digits and `_ - . / : @ +`.
+    /// pstools-query(7): a bare word is letters, digits and `_ - . / : @ +`.
     static func isBareByte(_ c: UInt8) -> Bool {
         isNameByte(c) || c == 0x2D || c == 0x2E || c == 0x2F || c == 0x3A || c == 0x40 || c == 0x2B
     }

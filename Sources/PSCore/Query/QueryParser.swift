@@ -1,4 +1,4 @@
-/// Recursive descent over SPEC §2's grammar:
+/// Recursive descent over the grammar of pstools-query(7):
 ///
 ///     query      := or
 ///     or         := and  ( ("||" | "or")  and )*
@@ -11,8 +11,14 @@
 /// `and`, `or`, `not` and `in` are words only where the grammar expects them, so a field may
 /// still be called `in`. Type errors against known numeric fields are caught here.
 struct QueryParser {
+    /// How deep parentheses and negations may nest: far beyond what a person writes, and safe
+    /// under a 1 MiB stack (the parser and the evaluator recurse once per level; a long chain of
+    /// `&&` or `||` is not nesting: it becomes a balanced tree).
+    static let maxDepth = 100
+
     var lexer: QueryLexer
     var current: QueryLexer.Token
+    private var depth = 0
 
     init(_ query: String) {
         lexer = QueryLexer(query)
@@ -46,26 +52,38 @@ struct QueryParser {
     }
 
     mutating func parseOr() throws(QueryError) -> QueryNode {
-        var left = try parseAnd()
+        var chain = QueryChain(join: QueryNode.or)
+        chain.add(try parseAnd())
         while current.kind == .or || isWord("or") {
             advance()
-            left = .or(left, try parseAnd())
+            chain.add(try parseAnd())
         }
-        return left
+        return chain.result
     }
 
     mutating func parseAnd() throws(QueryError) -> QueryNode {
-        var left = try parseUnary()
+        var chain = QueryChain(join: QueryNode.and)
+        chain.add(try parseUnary())
         while current.kind == .and || isWord("and") {
             advance()
-            left = .and(left, try parseUnary())
+            chain.add(try parseUnary())
         }
-        return left
+        return chain.result
+    }
+
+    /// One more level of `(` or `!`; an error past `maxDepth`, pointing at the token that goes too deep.
+    mutating func enter(_ token: QueryLexer.Token) throws(QueryError) {
+        depth += 1
+        if depth > QueryParser.maxDepth {
+            throw lexer.error(token.start, token.end, "parentheses and negations nested more than \(QueryParser.maxDepth) deep")
+        }
     }
 
     mutating func parseUnary() throws(QueryError) -> QueryNode {
         if current.kind == .not {
+            try enter(current)
             advance()
+            defer { depth -= 1 }
             return .not(try parseUnary())
         }
         if isWord("not") {
@@ -73,7 +91,9 @@ struct QueryParser {
             var ahead = lexer
             let next = ahead.next()
             if case .op = next.kind {} else if !(next.kind == .name && ahead.text(next) == "in") {
+                try enter(current)
                 advance()
+                defer { depth -= 1 }
                 return .not(try parseUnary())
             }
         }
@@ -98,7 +118,9 @@ struct QueryParser {
     mutating func parsePrimary() throws(QueryError) -> QueryNode {
         if current.kind == .leftParen {
             let open = current
+            try enter(open)
             advance()
+            defer { depth -= 1 }
             let inner = try parseOr()
             guard current.kind == .rightParen else {
                 if current.kind == .end {
@@ -160,8 +182,47 @@ struct QueryParser {
     func typeCheck(_ c: QueryComparison) throws(QueryError) {
         guard c.op != .matches, c.op != .notMatches, QueryFields.isNumeric(c.field) else { return }
         for v in c.values where v.number == nil {
-            throw lexer.error(v.start, v.end, "'\(c.field)' is a number: expected a number, not \(v.quoted ? "a string" : "'\(v.textString)'")")
+            let hint = v.quoted ? "" : Self.suffixHint(v.textString).map { " (did you mean '\($0)'?)" } ?? ""
+            throw lexer.error(v.start, v.end, "'\(c.field)' is a number: expected a number, not \(v.quoted ? "a string" : "'\(v.textString)'")\(hint)")
         }
+    }
+
+    /// `100MB`, `1.5GiB`, `4kb`: the size a user meant, in the query's own suffixes (`100M`).
+    static func suffixHint(_ word: String) -> String? {
+        var text = Substring(word)
+        for unit in ["iB", "ib", "B", "b"] where text.hasSuffix(unit) {
+            text = text.dropLast(unit.count)
+            break
+        }
+        guard let last = text.last, "kKmMgGtT".contains(last) else { return nil }
+        let digits = text.dropLast()
+        guard !digits.isEmpty, Double(digits) != nil, text != Substring(word) || last.isLowercase else { return nil }
+        return String(digits) + last.uppercased()
+    }
+}
+
+/// `a && b && c && ...` (or `||`) as a balanced tree, so that a chain of any length is only
+/// log2(n) deep for the code that walks it (evaluation, field lists), while `a && b && c` is
+/// still `(a && b) && c`, evaluated left to right: subtrees of equal height are joined as the
+/// terms arrive, then the rest from the left.
+struct QueryChain {
+    let join: (QueryNode, QueryNode) -> QueryNode
+    private var stack: [(node: QueryNode, height: Int)] = []
+
+    init(join: @escaping (QueryNode, QueryNode) -> QueryNode) { self.join = join }
+
+    mutating func add(_ node: QueryNode) {
+        stack.append((node, 0))
+        while stack.count >= 2 && stack[stack.count - 1].height == stack[stack.count - 2].height {
+            let right = stack.removeLast(), left = stack.removeLast()
+            stack.append((join(left.node, right.node), left.height + 1))
+        }
+    }
+
+    var result: QueryNode {
+        var node = stack[0].node
+        for next in stack.dropFirst() { node = join(node, next.node) }
+        return node
     }
 }
 

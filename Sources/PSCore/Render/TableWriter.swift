@@ -1,4 +1,4 @@
-/// The two table dialects pscsv and pstsv write (SPEC §2). They differ only in the separator and
+/// The two table dialects pscsv and pstsv write (pscsv(1), pstsv(1)). They differ only in the separator and
 /// in how a cell that holds a special byte is written.
 public enum TableDialect: Sendable {
     /// RFC 4180: a cell holding `,` `"` CR or LF is quoted, with `"` doubled.
@@ -24,12 +24,18 @@ public final class TableWriter {
     private let writesHeader: Bool
     private let lineEnd: [UInt8]
     private var scratch: [UInt8] = []
-    /// Called with the header line (without its line end) before it is written; it may throw to
-    /// refuse it (pscsv --append checks the file's existing header).
-    public var willWriteHeader: ((UnsafeBufferPointer<UInt8>) throws -> Void)?
+    /// Called with the header line (without its line end) and its line end before the header is
+    /// written; it may throw to refuse it (pscsv --append checks the file's existing header), and
+    /// returns whether the writer still writes it (false: the hook dealt with it).
+    public var willWriteHeader: ((_ line: UnsafeBufferPointer<UInt8>, _ lineEnd: [UInt8]) throws -> Bool)?
 
-    public init(dialect: TableDialect, columns: [String]?, header: Bool, crlf: Bool = false) {
+    /// `--spreadsheet`: no cell can be a formula or hold a control character (see `appendText`).
+    public let spreadsheet: Bool
+    private var cell: [UInt8] = []
+
+    public init(dialect: TableDialect, columns: [String]?, header: Bool, crlf: Bool = false, spreadsheet: Bool = false) {
         self.dialect = dialect
+        self.spreadsheet = spreadsheet
         self.writesHeader = header
         lineEnd = crlf ? [0x0D, 0x0A] : [0x0A]
         self.columns = nil
@@ -57,8 +63,8 @@ public final class TableWriter {
             scratch.withUnsafeBufferPointer { appendText($0, to: header) }
         }
         try header.bytes.withUnsafeBufferPointer { line in
-            try willWriteHeader?(line)
-            if writesHeader {
+            let wanted = try willWriteHeader?(line, lineEnd) ?? true
+            if writesHeader && wanted {
                 out.append(line)
                 out.append(lineEnd)
             }
@@ -117,20 +123,62 @@ public final class TableWriter {
         }
     }
 
-    /// Appends decoded text as one cell of the dialect.
+    /// Appends decoded text as one cell of the dialect. With `--spreadsheet`, a cell that starts
+    /// with `=` `+` `-` `@` TAB or CR (what a spreadsheet reads as a formula) gets a `'` in front,
+    /// as OWASP advises, and every control character but TAB, LF and CR (C0, DEL, C1: a
+    /// terminal's escape sequences) becomes U+FFFD. NUL becomes U+FFFD in every table.
     @inline(__always)
     func appendText(_ text: UnsafeBufferPointer<UInt8>, to out: OutputBuffer) {
+        if spreadsheet {
+            cell.removeAll(keepingCapacity: true)
+            if let first = text.first, first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D {
+                cell.append(0x27)
+            }
+            var i = 0
+            while i < text.count {
+                let b = text[i]
+                if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F {
+                    cell.append(contentsOf: Self.replacement)
+                } else if b == 0xC2, i + 1 < text.count, text[i + 1] >= 0x80 && text[i + 1] <= 0x9F {
+                    cell.append(contentsOf: Self.replacement)
+                    i += 1
+                } else {
+                    cell.append(b)
+                }
+                i += 1
+            }
+            cell.withUnsafeBufferPointer { appendCell($0, to: out) }
+        } else {
+            appendCell(text, to: out)
+        }
+    }
+
+    static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+    @inline(__always)
+    private func appendCell(_ text: UnsafeBufferPointer<UInt8>, to out: OutputBuffer) {
         switch dialect {
         case .csv: Self.appendCSV(text, to: out)
         case .tsv: Self.appendTSV(text, to: out)
         }
     }
 
+    /// Text with every NUL replaced by U+FFFD, for `body`.
+    static func withoutNUL(_ text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var copy: [UInt8] = []
+        copy.reserveCapacity(text.count + 8)
+        for b in text { if b == 0 { copy.append(contentsOf: replacement) } else { copy.append(b) } }
+        copy.withUnsafeBufferPointer(body)
+    }
+
     static func appendCSV(_ text: UnsafeBufferPointer<UInt8>, to out: OutputBuffer) {
         var needsQuotes = false
-        for b in text where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+        for b in text where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D || b == 0 {
+            if b == 0 {
+                withoutNUL(text) { appendCSV($0, to: out) }
+                return
+            }
             needsQuotes = true
-            break
         }
         guard needsQuotes else { out.append(text); return }
         out.append(0x22)
@@ -154,6 +202,12 @@ public final class TableWriter {
             case 0x0A: escaped = 0x6E // n
             case 0x0D: escaped = 0x72 // r
             case 0x5C: escaped = 0x5C // backslash
+            case 0x00:
+                // Never a NUL in the output: U+FFFD.
+                if i > runStart { out.append(UnsafeBufferPointer(rebasing: text[runStart..<i])) }
+                out.append(replacement)
+                runStart = i + 1
+                continue
             default: continue
             }
             if i > runStart { out.append(UnsafeBufferPointer(rebasing: text[runStart..<i])) }

@@ -154,8 +154,8 @@ public enum FieldTable {
         f("udp", .number, .gauge, .none, "fd/ socket inodes found in net/udp and net/udp6", "net"),
         f("unix", .number, .gauge, .none, "fd/ socket inodes found in net/unix", "net"),
         f("cgroup", .string, .label, .none, "/proc/PID/cgroup: the v2 path (0::), else the v1 memory or cpu line's path", "cgroup"),
-        f("cmdline", .string, .label, .none, "/proc/PID/cmdline, arguments joined by one space; \"\" for kernel threads and zombies", "cmdline"),
-        f("argv", .array, .label, .none, "/proc/PID/cmdline split on NUL", "argv"),
+        f("cmdline", .string, .label, .none, "/proc/PID/cmdline, arguments joined by one space (argv joined); \"\" for kernel threads and zombies; at most 128 KiB, a cut one ends with …", "cmdline"),
+        f("argv", .array, .label, .none, "/proc/PID/cmdline split on NUL (each argument ends with one); at most 128 KiB, a cut one's last element ends with …", "argv"),
     ]
 
     /// The counters, in record order: psdelta rates them (utime and stime as cpu_user and cpu_sys).
@@ -221,6 +221,8 @@ public enum FieldTable {
 
     /// Every name the shells offer where a field is expected.
     public static let names: [String] = all.map(\.name)
+    /// The label fields (what `psagg -g` and series keys are made of).
+    public static let labelNames: [String] = all.filter { $0.kind == .label }.map(\.name)
 
     /// The known field nearest to `name` by edit distance (at most a third of its length, at
     /// least 1 edit), among `candidates` (default: every known field), for "did you mean".

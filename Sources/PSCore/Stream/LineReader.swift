@@ -10,7 +10,7 @@ import Glibc
 /// RFC 8259 counts CR as whitespace, so `{"a":1}\r` is a valid object, as jq agrees, and
 /// `Record.object` (what a tool writes back) ends at the `}`, so CRLF input comes out as LF.
 /// A line that is empty or blank is handed out like any other: it is not a record, and the
-/// parser says so, with its line number, as SPEC §1 allows no blank lines.
+/// parser says so, with its line number, as pstools(7) allows no blank lines.
 public final class LineReader {
     /// Where lines come from.
     public enum Input: Equatable {
@@ -56,7 +56,7 @@ public final class LineReader {
     private var inputs: [Input]
     private var nextInput = 0
     /// Called before a read(2) that could block (on anything but a regular file), so that the
-    /// caller flushes its output first (SPEC §3: output is never held back waiting for input).
+    /// caller flushes its output first (pstools(7): output is never held back waiting for input).
     /// What it throws (a write error, EPIPE) ends `next()` with that error.
     private let willBlock: (() throws -> Void)?
 
@@ -88,7 +88,8 @@ public final class LineReader {
         self.maxLineLength = max(1, maxLineLength)
         // One spare byte past the cap tells "exactly the cap" from "longer" without seeing a `\n`.
         capacity = max(1, min(bufferSize, self.maxLineLength + 1))
-        base = .allocate(capacity: capacity)
+        guard let base = Memory.allocate(UInt8.self, capacity: capacity) else { Memory.exhausted(capacity) }
+        self.base = base
         self.willBlock = willBlock
     }
 
@@ -101,7 +102,7 @@ public final class LineReader {
 
     deinit {
         closeInput()
-        base.deallocate()
+        Memory.release(base)
     }
 
     /// The next line or problem, nil at the end of the last input. Rethrows what `willBlock` throws.
@@ -119,6 +120,12 @@ public final class LineReader {
                 if skipping {
                     skipping = false
                     continue
+                }
+                if newline - lineStart > LineReader.defaultBufferSize && !Memory.available(3 * (newline - lineStart)) {
+                    // Parsing and writing a record takes about twice its size again: with less
+                    // memory left than that, skip it now rather than abort half-way through it.
+                    return .failure(InputError(input: inputName, line: lineNumber,
+                                               message: "line of \(newline - lineStart) bytes skipped: not enough memory to process it"))
                 }
                 return .line(Line(bytes: UnsafeBufferPointer(start: base + lineStart, count: newline - lineStart),
                                   number: lineNumber, hasNewline: true))
@@ -173,7 +180,17 @@ public final class LineReader {
                 return InputError(input: inputName, line: lineNumber + 1,
                                   message: "line longer than \(maxLineLength) bytes, skipped")
             }
-            grow()
+            // A long line (over 1 MiB): what is written so far goes out first (whole records), then
+            // the buffer grows, or, when the memory is not there, the line is skipped like an
+            // overlong one.
+            if capacity >= LineReader.defaultBufferSize, let willBlock { try willBlock() }
+            if !grow() {
+                skipping = true
+                let held = capacity
+                start = 0; end = 0; scanned = 0
+                return InputError(input: inputName, line: lineNumber + 1,
+                                  message: "line longer than \(held) bytes skipped: not enough memory to hold it")
+            }
         }
         if mayBlock, let willBlock { try willBlock() }
         while true {
@@ -201,13 +218,15 @@ public final class LineReader {
         }
     }
 
-    private func grow() {
+    /// Doubles the buffer (up to the cap); false when the memory is not there.
+    private func grow() -> Bool {
         let newCapacity = min(capacity * 2, maxLineLength + 1)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        guard let newBase = Memory.allocate(UInt8.self, capacity: newCapacity) else { return false }
         newBase.update(from: base, count: end)
-        base.deallocate()
+        Memory.release(base)
         base = newBase
         capacity = newCapacity
+        return true
     }
 
     private func openNext() throws -> InputError? {
@@ -227,7 +246,7 @@ public final class LineReader {
             ownsDescriptor = true
         case .path(let path):
             // Blocking open, as cat does: a FIFO waits for its writer, so what came before is
-            // flushed first (SPEC §3). A regular file's open never blocks: no stat for the rest.
+            // flushed first (pstools(7)). A regular file's open never blocks: no stat for the rest.
             var before = stat()
             if stat(path, &before) == 0 && before.st_mode & S_IFMT != S_IFREG { try willBlock?() }
             let opened = SystemCall.retrying { open(path, O_RDONLY | O_CLOEXEC) }
@@ -239,6 +258,19 @@ public final class LineReader {
         var st = stat()
         mayBlock = !(fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG)
         return nil
+    }
+
+    /// Waits up to `milliseconds` for the current input to have something to read (data, its end,
+    /// an error): true when a read would not block, or when there is no input open. For a tool
+    /// that wants to know whether its writer has paused (psexport ends a snapshot there).
+    public func waitForInput(milliseconds: Int32) -> Bool {
+        guard fd >= 0, mayBlock else { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = poll(&p, 1, milliseconds)
+            if n < 0 && errno == EINTR { continue }
+            return n != 0
+        }
     }
 
     /// Closes the current input; the buffer's bytes stay as they are (a last line may point into them).

@@ -25,10 +25,11 @@ public final class OutputBuffer {
         self.fd = fd
         self.threshold = threshold
         capacity = threshold + 64 * 1024
-        base = .allocate(capacity: capacity)
+        guard let base = Memory.allocate(UInt8.self, capacity: capacity) else { Memory.exhausted(capacity) }
+        self.base = base
     }
 
-    deinit { base.deallocate() }
+    deinit { Memory.release(base) }
 
     /// What is buffered and not yet flushed, copied out (tests, one-off renderings).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -40,10 +41,16 @@ public final class OutputBuffer {
 
     @inline(never)
     private func grow(toHold extra: Int) {
-        let newCapacity = max(capacity * 2, count + extra)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        var newCapacity = max(capacity * 2, count + extra)
+        var grown = Memory.allocate(UInt8.self, capacity: newCapacity)
+        if grown == nil {
+            newCapacity = count + extra
+            grown = Memory.allocate(UInt8.self, capacity: newCapacity)
+        }
+        // A record too big for the memory left: the run ends here, cleanly (what was flushed stays).
+        guard let newBase = grown else { Memory.exhausted(newCapacity) }
         newBase.update(from: base, count: count)
-        base.deallocate()
+        Memory.release(base)
         base = newBase
         capacity = newCapacity
     }
@@ -136,6 +143,13 @@ public final class OutputBuffer {
             let n = Glibc.write(fd, base + written, count - written)
             if n < 0 {
                 if errno == EINTR { continue }
+                // A non-blocking descriptor (O_NONBLOCK set by whoever opened the pipe) that is full:
+                // wait until it takes more, as a blocking write would have.
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, -1)
+                    continue
+                }
                 throw OutputError(errno: .current)
             }
             written += n

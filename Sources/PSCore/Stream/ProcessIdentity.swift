@@ -34,15 +34,16 @@ public final class IdentityReader {
     public func pidValue(_ record: Record, _ key: RecordKey) -> PidValue {
         guard let v = record[key], !v.isNull else { return .absent }
         if let n = v.int64, n >= 0, n <= Int64(Int32.max) { return .pid(Int32(n)) }
+        guard v.isIntegerLiteral else { return .invalid("field '\(key.nameString)' is not an integer") }
         let text = String(decoding: v.raw.prefix(40), as: UTF8.self)
-        return .invalid("'\(key.nameString)' must be an integer from 0 to \(Int32.max), not \(text)")
+        return .invalid("field '\(key.nameString)' is out of range (0 to \(Int32.max)): \(text)")
     }
 
     /// The record's pid: nil with a message when it is missing or out of range.
     public func pid(_ record: Record) -> Result<Int32, IdentityProblem> {
         switch pidValue(record, pidKey) {
         case .pid(let p): return .success(p)
-        case .absent: return .failure(IdentityProblem("missing integer field 'pid'"))
+        case .absent: return .failure(IdentityProblem("missing field 'pid'"))
         case .invalid(let m): return .failure(IdentityProblem(m))
         }
     }
@@ -70,7 +71,7 @@ public final class IdentityReader {
         case .invalid(let m): return .failure(IdentityProblem(m))
         }
         guard let start = record[startKey]?.double, let startMs = SnapshotClock.milliseconds(start) else {
-            return .failure(IdentityProblem(record[startKey] == nil ? "missing number field 'start'" : "'start' must be a number of epoch seconds"))
+            return .failure(IdentityProblem(record[startKey] == nil ? "missing field 'start'" : "field 'start' is not a number"))
         }
         return .success(ProcessIdentity(pid: pid, tid: tid, startMs: startMs))
     }
@@ -89,19 +90,22 @@ public struct IdentityProblem: Error, Equatable {
     public init(_ message: String) { self.message = message }
 }
 
-/// A snapshot's clock: `start + age` of its records, boot time plus the monotonic clock (the same
-/// for every record of a snapshot, to the tick). It says whether a process first seen now was
-/// born since the previous snapshot, with one rule for psdelta and psagg.
+/// A snapshot's clock: `start + age` of its first record, boot time plus the monotonic clock when
+/// that record was read (pssnap measures each record's age as it reads its stat, so later
+/// records of a snapshot carry later clocks). It says whether a process first seen now was born
+/// since the previous snapshot, with one rule for psdelta and psagg.
 public enum SnapshotClock {
     /// `start` counts in clock ticks (1/100 s), rounded down: a process born up to a tick after a
     /// snapshot can show a start up to 10 ms before it. So "born since" allows one tick.
     public static let startResolutionMs: Int64 = 10
 
-    /// True when a process that started at `startMs` was born after the snapshot whose clock was
-    /// `previousClockMs` (less one tick of slack).
+    /// True when a process that started at `startMs`, and was not in the previous snapshot, was
+    /// born after it (its clock was `previousClockMs`): its start tick ends at or after that
+    /// clock. (Taken for born since when in doubt: its rates then cover its whole life, which is
+    /// still the truth, only over a longer dt.)
     @inline(__always)
     public static func bornSince(startMs: Int64, previousClockMs: Int64) -> Bool {
-        startMs &+ startResolutionMs > previousClockMs
+        startMs &+ startResolutionMs >= previousClockMs
     }
 
     /// Seconds to whole milliseconds (rounded), nil when out of range or not finite.

@@ -64,6 +64,25 @@ public struct ProcessTree {
         }
     }
 
+    /// The tree of a snapshot's records, from their `pid` and `ppid` (IdentityReader's rule; a
+    /// record without a valid pid is a root of its own, with pid 0).
+    public init(records: [Record]) {
+        let identities = IdentityReader()
+        var pids: [Int32] = [], ppids: [Int32] = []
+        pids.reserveCapacity(records.count)
+        ppids.reserveCapacity(records.count)
+        for r in records {
+            if case .success(let pid) = identities.pid(r), case .success(let ppid) = identities.ppid(r) {
+                pids.append(pid)
+                ppids.append(ppid)
+            } else {
+                pids.append(0)
+                ppids.append(0)
+            }
+        }
+        self.init(pids: pids, ppids: ppids)
+    }
+
     public func children(of i: Int) -> ArraySlice<Int> { childList[childStart[i]..<childStart[i + 1]] }
 
     /// Each index's value raised to the largest of its ancestors' (`X..`: a match and all its

@@ -9,7 +9,7 @@ import Glibc
 ///
 /// Choices where JSON leaves room, or where the stream contract is stricter than JSON:
 /// - The line must be exactly one object, with optional whitespace around it (a CRLF line's `\r`
-///   is whitespace, as in jq). An empty or blank line is an error: SPEC §1 has none.
+///   is whitespace, as in jq). An empty or blank line is an error: pstools(7) has none.
 /// - Duplicate keys are kept in the field table; lookups by name take the last, as jq does.
 /// - Strings must be valid UTF-8 (an invalid byte is an error at its column): the stream is
 ///   UTF-8 by contract, and a tool passing a record through writes its bytes unchanged, so

@@ -38,14 +38,18 @@ public final class RecordReader {
 
     /// The next record or problem; nil after the last input. Rethrows what `willBlock` throws.
     public func next() throws -> Event? {
+        last = nil
         guard let event = try lines.next() else { return nil }
         switch event {
         case .failure(let error):
             return .failure(error)
         case .line(let line):
             do {
-                return .record(try parser.parse(line.bytes))
+                let record = try parser.parse(line.bytes)
+                last = record
+                return .record(record)
             } catch {
+                last = nil
                 var located = error.located(input: lines.inputName, line: line.number)
                 if !line.hasNewline {
                     located.message += " (the last line has no newline: the input may be cut short)"
@@ -55,9 +59,37 @@ public final class RecordReader {
         }
     }
 
+    /// The record `next()` returned last (a view, valid until the next call).
+    private var last: Record?
+
     /// An error about the current record (a field the tool needs is missing or has the wrong
-    /// kind), located like a syntax error: `stdin:12: missing field 'pid'`.
+    /// kind), located like a syntax error, with a column: the first field the message names in
+    /// single quotes points at its value when the record has it (`stdin:12:8: field 'pid' is not
+    /// an integer`), and at the record's closing brace, where it is missing, when it has not
+    /// (`stdin:12:40: missing field 'start'`); a message naming no field points at the record's
+    /// opening brace.
     public func problem(_ message: String) -> InputError {
-        InputError(input: lines.inputName, line: lines.lineNumber, message: message)
+        InputError(input: lines.inputName, line: lines.lineNumber, column: last.map { RecordReader.column(of: message, in: $0) },
+                   message: message)
+    }
+
+    /// The 1-based column `problem` gives `message` about `record`.
+    static func column(of message: String, in record: Record) -> Int {
+        let bytes = Array(message.utf8)
+        var i = 0
+        while let open = bytes[i...].firstIndex(of: 0x27) {
+            guard let close = bytes[(open + 1)...].firstIndex(of: 0x27) else { break }
+            let name = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
+            if let value = record[name], let base = record.line.baseAddress, let at = value.raw.baseAddress {
+                return base.distance(to: at) + 1
+            }
+            if i == 0 && !name.isEmpty {
+                // The first name the message gives is the field it is about: missing, so the
+                // closing brace is where it would have been.
+                return record.closingBrace + 1
+            }
+            i = close + 1
+        }
+        return record.openingBrace + 1
     }
 }

@@ -1,4 +1,4 @@
-/// Cuts the record stream into snapshots: SPEC §1, a snapshot is a maximal run of consecutive
+/// Cuts the record stream into snapshots: pstools(7), a snapshot is a maximal run of consecutive
 /// records with the same `ts`. Tools that need a whole snapshot (psfilter's tree operators, psagg)
 /// keep its records here; memory is bounded by one snapshot.
 ///

@@ -1,6 +1,6 @@
 /// The read loop every stream tool (psfilter, psdelta, psagg, pscsv, ...) shares: records from the
 /// FILE operands (or stdin), each bad line reported once as `TOOL: FILE:LINE:COL: message` and
-/// skipped, `--strict` stopping at the first, and the exit status SPEC §3 asks for (1 when anything
+/// skipped, `--strict` stopping at the first, and the exit status pstools(7) asks for (1 when anything
 /// was bad, 0 otherwise). Output is flushed before any read that could block.
 ///
 ///     let loop = StreamToolLoop(files: args.operands, strict: args.has("strict"),
@@ -16,14 +16,19 @@ public final class StreamToolLoop {
     /// Set when `--strict` stopped the run.
     public private(set) var stopped = false
 
-    /// `willBlock`, when given, runs after the output is flushed, before a read that could wait
-    /// (psplot --live redraws there: the snapshot in hand is all there is for now).
+    /// `beforeBlocking`, when given, is called before a read that could block, before the output
+    /// is flushed, with the line reader (which can tell whether input is waiting): a tool that holds
+    /// a snapshot back until it ends can end it there (psexport).
     public init(files: [String], strict: Bool, output: OutputBuffer, diagnostics: Diagnostics,
-                maxLineLength: Int = LineReader.defaultMaxLineLength, willBlock: (() throws -> Void)? = nil) {
+                maxLineLength: Int = LineReader.defaultMaxLineLength,
+                beforeBlocking: ((LineReader) throws -> Void)? = nil) {
+        final class ReaderReference { unowned(unsafe) var lines: LineReader? }
+        let reference = ReaderReference()
         reader = RecordReader(arguments: files, maxLineLength: maxLineLength, willBlock: {
+            if let beforeBlocking, let lines = reference.lines { try beforeBlocking(lines) }
             try output.flush()
-            try willBlock?()
         })
+        reference.lines = reader.lines
         self.strict = strict
         self.diagnostics = diagnostics
     }
@@ -38,6 +43,14 @@ public final class StreamToolLoop {
         if strict { stopped = true }
     }
 
+    private var fieldCheck: FieldNameCheck? = nil
+
+    /// Warns once (not an error) about each of `names` that no record of the first snapshot has,
+    /// with the nearest known name: a typo in a query or `-f` shows at once.
+    public func checkFields(_ names: [String]) {
+        fieldCheck = FieldNameCheck(names: names, diagnostics: diagnostics)
+    }
+
     /// Calls `body` with each good record. `body` returns nil, or the message for a record that
     /// lacks what the tool needs (it is reported with the record's file and line, and skipped).
     /// Rethrows what `body` or the output throws (a write error, EPIPE).
@@ -47,8 +60,10 @@ public final class StreamToolLoop {
             case .failure(let error):
                 report(error)
             case .record(let record):
+                fieldCheck?.observe(record)
                 if let problem = try body(record) { report(reader.problem(problem)) }
             }
         }
+        fieldCheck?.finish()
     }
 }

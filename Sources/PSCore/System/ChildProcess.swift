@@ -6,8 +6,13 @@ import Glibc
 public struct ChildProcess {
     public let pid: pid_t
 
-    /// Starts `argv` with the signal dispositions a fresh program expects.
-    public static func spawn(_ argv: [String]) -> Result<ChildProcess, Errno> {
+    /// Starts `argv` with the signal dispositions a fresh program expects. With `stdoutToStderr`
+    /// its standard output is its standard error (pssnap's stdout carries records).
+    public static func spawn(_ argv: [String], stdoutToStderr: Bool = false) -> Result<ChildProcess, Errno> {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if stdoutToStderr { posix_spawn_file_actions_adddup2(&actions, 2, 1) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -22,7 +27,7 @@ public struct ChildProcess {
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, cArgs[0]!, nil, &attributes, &cArgs, environ)
+        let rc = posix_spawnp(&pid, cArgs[0]!, &actions, &attributes, &cArgs, environ)
         return rc == 0 ? .success(ChildProcess(pid: pid)) : .failure(Errno(rc))
     }
 

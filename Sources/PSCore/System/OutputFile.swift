@@ -25,6 +25,11 @@ public enum OutputFile {
         if fd < 0 {
             let e = Errno.current
             if e.rawValue == ELOOP { return .failure(RuntimeError("'\(path)' is a symbolic link; not followed when writing (name its target)")) }
+            // A FIFO without a reader answers ENXIO to a non-blocking open for writing.
+            var st = stat()
+            if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+                return .failure(RuntimeError("'\(path)' is \(describe(st.st_mode)), not a regular file; refusing to write to it"))
+            }
             return .failure(RuntimeError("cannot open '\(path)': \(e.message)"))
         }
         var st = stat()

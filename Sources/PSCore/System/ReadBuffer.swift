@@ -38,16 +38,18 @@ public final class ReadBuffer {
     ///
     /// A procfs file comes back whole from one read when it fits, so a short read ends it
     /// unless `untilEOF` asks for the loop (seq_file tables such as net/tcp need it).
+    /// `upTo` reads at most that many bytes (`truncated` then says there may be more).
     @discardableResult
-    public func readWhole(_ fd: Int32, untilEOF: Bool = false) -> Result<Int, Errno> {
+    public func readWhole(_ fd: Int32, untilEOF: Bool = false, upTo: Int? = nil) -> Result<Int, Errno> {
         count = 0
         truncated = false
+        let stop = min(upTo ?? limit, limit)
         while true {
-            if count == capacity && !grow() {
+            if count >= stop || (count == capacity && !grow()) {
                 truncated = true
                 return .success(count)
             }
-            switch SystemCall.pread(fd, base + count, capacity - count, count) {
+            switch SystemCall.pread(fd, base + count, min(capacity, stop) - count, count) {
             case .failure(let e):
                 // EAGAIN: a FIFO with no writer in a hostile tree; treat as the end.
                 if e.rawValue == EAGAIN { return .success(count) }

@@ -103,12 +103,3 @@ extension SystemCall {
         return limit.rlim_cur > UInt(Int.max) ? Int.max : Int(limit.rlim_cur)
     }
 }
-
-extension SystemCall {
-    /// Opens (creating, mode 0666 less the umask) a file the user named, for appending: every
-    /// write lands at its end, as `>>` does. Readable too, so its first line can be checked.
-    public static func openForAppend(_ path: String) -> Result<Int32, Errno> {
-        let fd = retrying { open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o666) }
-        return fd >= 0 ? .success(fd) : .failure(.current)
-    }
-}

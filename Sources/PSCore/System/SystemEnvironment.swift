@@ -2,9 +2,11 @@
 import Glibc
 #endif
 
-/// The machine facts a snapshot depends on. Tests pin them with the environment variable
-/// PSTOOLS_TEST_SEAM (`realtime=1700000000.5,boottime=5000,pagesize=4096,hz=100,host=box,passwd=FILE`)
-/// so goldens do not vary with the clock or the machine.
+/// The machine facts a snapshot depends on. Tests pin them (`realtime=1700000000.5,boottime=5000,
+/// pagesize=4096,hz=100,host=box,passwd=FILE`) so goldens do not vary with the clock or the
+/// machine: in-process through `init(seam:)`, and in debug builds (what `swift test` runs) through
+/// the environment variable PSTOOLS_TEST_SEAM. A release binary never reads that variable: whoever
+/// can set a logging job's environment must not be able to forge its host or clock.
 public struct SystemEnvironment {
     public var pageSize: Int64
     public var clockTicks: Int64
@@ -34,7 +36,11 @@ public struct SystemEnvironment {
     }
 
     public static func seamVariable() -> String? {
-        getenv("PSTOOLS_TEST_SEAM").map { String(cString: $0) }
+        #if DEBUG
+        return getenv("PSTOOLS_TEST_SEAM").map { String(cString: $0) }
+        #else
+        return nil
+        #endif
     }
 
     static func milliseconds(_ s: String) -> Int64? {

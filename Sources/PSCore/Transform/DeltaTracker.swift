@@ -1,4 +1,4 @@
-/// psdelta's engine (SPEC §1, "Fields added by psdelta"): pairs each record with the last
+/// psdelta's engine (pstools(7), "fields added by psdelta"): pairs each record with the last
 /// observation of the same process and appends `dt`, `cpu`, `cpu_user`, `cpu_sys` and a
 /// `<counter>_rate` for every counter the record carries.
 ///
@@ -22,27 +22,15 @@ public final class DeltaTracker {
     public static let counterNames: [String] = FieldTable.counters.map(\.name)
     static let utimeSlot = counterNames.firstIndex(of: "utime")!
     static let stimeSlot = counterNames.firstIndex(of: "stime")!
-    /// `start` counts in clock ticks (1/100 s), rounded down: a process born up to a tick after a
-    /// snapshot can show a start up to 10 ms before it. So "born since" is `start` later than the
-    /// previous snapshot's `start + age` less one tick; measured from its birth such a process
-    /// still gets true figures (every counter was 0 then).
-    static let startResolutionMs: Int64 = 10
     /// Decimals written: dt in ms (age has ms precision), cpu in hundredths of a percent.
     public static let dtDecimals = 3
     public static let cpuDecimals = 2
     public static let rateDecimals = 3
 
     private let tsKey = RecordKey("ts")
-    private let pidKey = RecordKey("pid")
-    private let tidKey = RecordKey("tid")
-    private let startKey = RecordKey("start")
     private let ageKey = RecordKey("age")
-
-    struct Identity: Hashable {
-        var pid: Int64
-        var tid: Int64
-        var startMs: Int64
-    }
+    private let identities = IdentityReader()
+    typealias Identity = ProcessIdentity
 
     /// One process's last observation; its counters are `values[slot * counterCount...]`.
     struct Observation {
@@ -96,16 +84,13 @@ public final class DeltaTracker {
     /// Returns the problem (and writes nothing) when it lacks a field psdelta needs.
     public func process(_ record: Record, to out: OutputBuffer) -> String? {
         guard let ts = record[tsKey]?.double else { return missing(record, tsKey) }
-        guard let pid = record[pidKey]?.int64 else { return missing(record, pidKey, integer: true) }
-        guard let start = record[startKey]?.double else { return missing(record, startKey) }
-        guard let age = record[ageKey]?.double else { return missing(record, ageKey) }
-        var tid = Int64.min
-        if let t = record[tidKey] {
-            guard let v = t.int64 else { return missing(record, tidKey, integer: true) }
-            tid = v
+        let identity: Identity
+        switch identities.identity(record) {
+        case .success(let i): identity = i
+        case .failure(let problem): return problem.message
         }
-        let startMs = Self.milliseconds(start)
-        let ageMs = Self.milliseconds(age)
+        guard let age = record[ageKey]?.double, let ageMs = SnapshotClock.milliseconds(age) else { return missing(record, ageKey) }
+        let startMs = identity.startMs
 
         if !started || ts != currentTs {
             if started { beginSnapshot() }
@@ -118,26 +103,22 @@ public final class DeltaTracker {
         for (field, slot) in plan.counters {
             current[slot] = record.value(at: field).double ?? .nan
         }
-        let identity = Identity(pid: pid, tid: tid, startMs: startMs)
         let slot = slotOf[identity]
 
         if plan.hasDt {
             out.append(record.object)
         } else if let slot {
             appendFields(record, plan, dtMs: ageMs &- observations[slot].ageMs, previous: slot, to: out)
-        } else if let previousClockMs, startMs &+ Self.startResolutionMs > previousClockMs {
+        } else if let previousClockMs, SnapshotClock.bornSince(startMs: startMs, previousClockMs: previousClockMs) {
             appendFields(record, plan, dtMs: ageMs, previous: nil, to: out)
         } else {
-            out.append(record.object)
+            // Any other first sight: every added field present and null, so every record of the
+            // stream has the same fields (a CSV header taken from the first record has them).
+            appendFields(record, plan, dtMs: nil, previous: nil, to: out)
         }
         out.append(0x0A)
         remember(identity, slot: slot, ageMs: ageMs, plan: plan)
         return nil
-    }
-
-    static func milliseconds(_ seconds: Double) -> Int64 {
-        let ms = (seconds * 1000).rounded()
-        return ms.magnitude < 9e18 ? Int64(ms) : 0
     }
 
     private func missing(_ record: Record, _ key: RecordKey, integer: Bool = false) -> String {
@@ -192,11 +173,12 @@ public final class DeltaTracker {
     }
 
     /// Appends dt, cpu, cpu_user, cpu_sys and the rates, against the observation in slot
-    /// `previous`, or against birth (every counter 0) when it is nil.
-    private func appendFields(_ record: Record, _ plan: DeltaPlan, dtMs: Int64, previous: Int?, to out: OutputBuffer) {
+    /// `previous`, or against birth (every counter 0) when it is nil; all null when `dtMs` is nil
+    /// (a first sight that is not a birth).
+    private func appendFields(_ record: Record, _ plan: DeltaPlan, dtMs: Int64?, previous: Int?, to out: OutputBuffer) {
         let before = previous.map { values + $0 * Self.counterCount }
         let current = self.current
-        let dt = Double(dtMs) / 1000
+        let dt = dtMs.map { Double($0) / 1000 } ?? .nan
         @inline(__always) func delta(_ slot: Int) -> Double {
             let d = current[slot] - (before?[slot] ?? 0)
             // NaN (absent or null on either side) fails this test too.
@@ -208,7 +190,7 @@ public final class DeltaTracker {
 
         out.append(record.objectWithoutClosingBrace)
         out.append(record.count > 0 ? ",\"dt\":" : "\"dt\":")
-        out.appendScaled(dtMs, scale: Self.dtDecimals)
+        if let dtMs { out.appendScaled(dtMs, scale: Self.dtDecimals) } else { out.append("null") }
         let user = plan.hasUtime ? delta(Self.utimeSlot) : .nan
         let system = plan.hasStime ? delta(Self.stimeSlot) : .nan
         if plan.hasUtime && plan.hasStime {

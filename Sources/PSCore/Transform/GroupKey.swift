@@ -44,9 +44,8 @@ enum GroupKey: Hashable {
     }
 }
 
-/// A process, as SPEC §1 identifies it: pid and start (its bits: records of one process carry
+/// A process, as pstools(7) identifies it: pid and start (its bits: records of one process carry
 /// the same text, so the same Double).
-struct MemberKey: Hashable {
-    var pid: Int64
-    var start: UInt64
-}
+/// A member of a snapshot is a process: its identity without the thread id (thread records of
+/// one process are one member).
+typealias MemberKey = ProcessIdentity

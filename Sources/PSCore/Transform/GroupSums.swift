@@ -21,6 +21,8 @@ final class GroupSums {
     /// CPU time of the members that vanished.
     var childTimeRise = 0.0
     var vanishedTime = 0.0
+    /// The previous snapshot's cpu_reaped shortfall (seconds, ≤ 0), carried into this one.
+    var carriedShortfall = 0.0
     /// The group's ordinal in the previous snapshot, -1 if it had none.
     var previousOrdinal = -1
 
@@ -30,6 +32,9 @@ final class GroupSums {
 
     static let hasValue: UInt8 = 1
     static let isDouble: UInt8 = 2
+    /// A member or the sum is beyond a double's range (1e400, or two 1.79e308): the sum is not
+    /// known, so it is written as null (with a warning), never as infinity or a made-up number.
+    static let outOfRange: UInt8 = 4
 
     func reset(slots: Int) {
         count = 0
@@ -44,6 +49,7 @@ final class GroupSums {
         maxDt = nil
         childTimeRise = 0
         vanishedTime = 0
+        carriedShortfall = 0
         previousOrdinal = -1
     }
 
@@ -66,8 +72,8 @@ final class GroupSums {
             ints[s] &+= Int128(n)
         } else {
             let d = JSONNumber.double(value.raw)
-            guard d.isFinite else { return } // 1e999: not a number psagg can add
             doubles[s] += d
+            if !doubles[s].isFinite { state[s] |= Self.outOfRange }
             let places = Self.fractionDigits(value.raw)
             if places > decimals[s] { decimals[s] = places }
             state[s] |= Self.isDouble
@@ -77,8 +83,8 @@ final class GroupSums {
 
     /// Adds a computed value (a rate weighted by dt / interval) to slot `s`, kept to 3 decimals at least.
     func add(weighted d: Double, slot s: Int) {
-        guard d.isFinite else { return }
         doubles[s] += d
+        if !doubles[s].isFinite { state[s] |= Self.outOfRange }
         if decimals[s] < 3 { decimals[s] = 3 }
         state[s] |= Self.hasValue | Self.isDouble
     }
@@ -93,9 +99,17 @@ final class GroupSums {
         }
     }
 
-    /// Writes slot `s`'s sum: an integer, a fixed-point number, or null when no member had one.
+    /// True when slot `s`'s sum is beyond a double's range (written as null).
+    func isOutOfRange(slot s: Int) -> Bool {
+        guard s < state.count, state[s] & Self.hasValue != 0 else { return false }
+        if state[s] & Self.outOfRange != 0 { return true }
+        return state[s] & Self.isDouble != 0 && !(Double(ints[s]) + doubles[s]).isFinite
+    }
+
+    /// Writes slot `s`'s sum: an integer, a fixed-point number, or null when no member had one
+    /// or the sum is beyond a double's range.
     func appendSum(slot s: Int, to out: OutputBuffer) {
-        guard s < state.count, state[s] & Self.hasValue != 0 else { out.append("null"); return }
+        guard s < state.count, state[s] & Self.hasValue != 0, !isOutOfRange(slot: s) else { out.append("null"); return }
         if state[s] & Self.isDouble == 0 {
             Self.appendInteger(ints[s], to: out)
         } else {

@@ -17,9 +17,12 @@ final class SnapshotAggregator {
 
     let grouping: Grouping
     let output: OutputBuffer
+    /// Told, once per row and field, of a sum written as null because it is beyond a double's range.
+    var warn: ((String) -> Void)?
 
     private let tsKey = RecordKey("ts"), hostKey = RecordKey("host")
     private let pidKey = RecordKey("pid"), startKey = RecordKey("start"), ageKey = RecordKey("age")
+    private let identities = IdentityReader()
     private let commKey = RecordKey("comm"), processorKey = RecordKey("processor"), dtKey = RecordKey("dt")
     private let utimeKey = RecordKey("utime"), stimeKey = RecordKey("stime")
     private let cutimeKey = RecordKey("cutime"), cstimeKey = RecordKey("cstime")
@@ -56,8 +59,8 @@ final class SnapshotAggregator {
     private(set) var inSnapshot = false
     private(set) var ts = 0.0
     private var host: [UInt8]? = nil
-    /// start + age of a record: boot time plus the monotonic clock, the same for every record of
-    /// a snapshot (SPEC §1). The interval for `cpu_reaped` is the difference between two snapshots'.
+    /// start + age of the snapshot's first record: boot time plus the monotonic clock when it was read,
+    /// about when the snapshot began. The interval for `cpu_reaped` is the difference between two snapshots'.
     private var clock: Double? = nil
     /// The time since the previous snapshot, from the clocks; nil when unknown.
     private var interval: Double? = nil
@@ -86,6 +89,12 @@ final class SnapshotAggregator {
     private var previousMemberIndex: [MemberKey: Int] = [:]
     private var previousGroupIndex: [GroupKey: Int] = [:]
     private var previousClock: Double? = nil
+    /// Each group's cpu_reaped shortfall of the previous snapshot (seconds, ≤ 0), carried into
+    /// this one. A child reaped between the reading of its parent's stat and its own vanishes
+    /// while the parent's cutime is still stale: the snapshot's difference is negative, and the
+    /// child's time shows in the parent's cutime one snapshot later. Flooring at 0 would count
+    /// it twice; carrying the shortfall cancels it.
+    private var reapedShortfall: [GroupKey: Double] = [:]
 
     init(grouping: Grouping, output: OutputBuffer) {
         self.grouping = grouping
@@ -108,7 +117,7 @@ final class SnapshotAggregator {
         inSnapshot = true
         self.ts = ts
         host = nil
-        if grouping != .field("host"), let h = first[hostKey] { host = Array(h.raw) }
+        if grouping != .field("host"), let h = first[hostKey] { host = Self.validJSON(h) }
         clock = nil
         interval = nil
         noteClock(first)
@@ -128,7 +137,7 @@ final class SnapshotAggregator {
         }
         let key = GroupKey(value)
         lastKeyRaw = raw.map { Array($0) } ?? Self.null
-        let g = groupIndex[key] ?? makeGroup(key, values: [value.map { $0.isNull ? Self.null : Array($0.raw) } ?? Self.null])
+        let g = groupIndex[key] ?? makeGroup(key, values: [value.map { $0.isNull ? Self.null : Self.validJSON($0) } ?? Self.null])
         lastKeyGroup = g
         return g
     }
@@ -138,11 +147,11 @@ final class SnapshotAggregator {
 
     /// The group of a `--by-root` subtree whose root is `root` (made when new).
     func rootGroup(for root: Record) -> Int {
-        let pid = root[pidKey]?.int64 ?? 0
+        let pid = Int64(root[pidKey]?.int64 ?? 0)
         let start = root[startKey]?.double ?? 0
         let key = GroupKey.root(pid, (start + 0).bitPattern)
         if let g = groupIndex[key] { return g }
-        func raw(_ k: RecordKey) -> [UInt8] { root[k].map { Array($0.raw) } ?? Self.null }
+        func raw(_ k: RecordKey) -> [UInt8] { root[k].map { Self.validJSON($0) } ?? Self.null }
         return makeGroup(key, values: [raw(pidKey), raw(startKey), raw(commKey)])
     }
 
@@ -197,9 +206,9 @@ final class SnapshotAggregator {
     func track(_ record: Record, group g: Int) {
         // Every record, selected or not, says which fields the rows have (so a row of count 0 has them).
         _ = slots(for: record.layout)
-        guard let pid = record[pidKey]?.int64, let start = record[startKey]?.double else { return }
+        guard case .success(let identity) = identities.identity(record) else { return }
         if clock == nil { noteClock(record) }
-        let key = MemberKey(pid: pid, start: (start + 0).bitPattern)
+        let key = MemberKey(pid: identity.pid, startMs: identity.startMs)
         var total = Double.nan, children = Double.nan
         if let u = record[utimeKey]?.double, let s = record[stimeKey]?.double,
            let cu = record[cutimeKey]?.double, let cs = record[cstimeKey]?.double {
@@ -303,12 +312,10 @@ final class SnapshotAggregator {
         for g in 0..<groupCount { groups[g].previousOrdinal = previousGroupIndex[groups[g].key] ?? -1 }
         for m in members where m.group >= 0 && !m.children.isNaN {
             guard let p = previousMemberIndex[m.key] else {
-                // Born since the previous snapshot: its children's times were 0 at its birth, so all
-                // of them rose in the interval. SPEC §1's test is start > the previous start+age, but
-                // /proc gives start to the clock tick (floored, 10 ms), so a process born in the tick
-                // of the previous snapshot fails it; one absent from that (whole) snapshot is allowed
-                // one tick, plus a millisecond for the rounding of age.
-                if let before = previousClock, Double(bitPattern: m.key.start) > before - Self.startSlack {
+                // Born since the previous snapshot (SnapshotClock's rule, as psdelta's): its
+                // children's times were 0 at its birth, so all of them rose in the interval.
+                if let before = previousClock, let beforeMs = SnapshotClock.milliseconds(before),
+                   SnapshotClock.bornSince(startMs: m.key.startMs, previousClockMs: beforeMs) {
                     groups[m.group].childTimeRise += m.children
                 }
                 continue
@@ -325,25 +332,47 @@ final class SnapshotAggregator {
         for g in 0..<groupCount where groups[g].previousOrdinal >= 0 {
             groups[g].vanishedTime = vanished[groups[g].previousOrdinal] ?? 0
         }
+        var shortfall: [GroupKey: Double] = [:]
+        for g in 0..<groupCount {
+            let own = groups[g].childTimeRise - groups[g].vanishedTime
+            groups[g].carriedShortfall = reapedShortfall[groups[g].key] ?? 0
+            if own < 0 { shortfall[groups[g].key] = own }
+        }
+        reapedShortfall = shortfall
     }
 
     /// Percent of one CPU; nil on the first snapshot or without an interval.
     private func reapedPercent(_ sums: GroupSums) -> Double? {
         guard hasPrevious else { return nil }
         guard let dt = interval ?? sums.maxDt, dt > 0 else { return nil }
-        return Self.reapedPercent(childTimeRise: sums.childTimeRise, vanishedTime: sums.vanishedTime, interval: dt)
+        return Self.reapedPercent(childTimeRise: sums.childTimeRise, vanishedTime: sums.vanishedTime,
+                                  carriedShortfall: sums.carriedShortfall, interval: dt)
     }
 
-    /// SPEC §2: the rise of the surviving members' cutime+cstime, less the last observed
-    /// utime+stime+cutime+cstime of the members that vanished, floored at 0, over the interval,
-    /// in percent of one CPU.
-    static func reapedPercent(childTimeRise: Double, vanishedTime: Double, interval: Double) -> Double {
-        max(0, childTimeRise - vanishedTime) / interval * 100
+    /// The rise of the surviving members' cutime+cstime, less the last observed
+    /// utime+stime+cutime+cstime of the members that vanished, plus the previous snapshot's
+    /// shortfall (≤ 0), floored at 0, over the interval, in percent of one CPU. The shortfall is
+    /// carried one snapshot only: the stale cutime it stands for is always fresh by then, and a
+    /// member reaped outside the group (an orphan adopted by a subreaper) cannot hold the
+    /// group's figure down for longer.
+    static func reapedPercent(childTimeRise: Double, vanishedTime: Double, carriedShortfall: Double = 0,
+                              interval: Double) -> Double {
+        max(0, childTimeRise - vanishedTime + carriedShortfall) / interval * 100
     }
 
     private static let null: [UInt8] = Array("null".utf8)
-    /// One clock tick (sysconf(_SC_CLK_TCK) is 100 on Linux) and a millisecond.
-    static let startSlack = 0.011
+
+    /// A value copied into a row, as JSON that is valid UTF-8 whatever the record held: a string
+    /// with escapes is decoded and written again, so a lone surrogate (`\ud800`, which decodes to
+    /// no character) becomes U+FFFD. Other values are copied as they are.
+    static func validJSON(_ v: RecordValue) -> [UInt8] {
+        guard v.kind == .string, v.hasEscapes else { return Array(v.raw) }
+        var decoded: [UInt8] = []
+        v.appendDecodedString(to: &decoded)
+        let o = OutputBuffer(fd: -1)
+        o.appendJSONString(decoded)
+        return o.bytes
+    }
 
     private func writeHead() {
         output.append("{\"ts\":")
@@ -384,12 +413,26 @@ final class SnapshotAggregator {
             output.append(slotNames[slot])
             output.append(0x3A)
             sums.appendSum(slot: slot, to: output)
+            if sums.isOutOfRange(slot: slot) { warnOutOfRange(slot, sums) }
         }
         if sawDt {
             output.append(",\"cpu_reaped\":")
             if let p = reapedPercent(sums) { output.appendDouble(p, decimals: 3) } else { output.append("null") }
         }
         output.append("}\n")
+    }
+
+    private func warnOutOfRange(_ slot: Int, _ sums: GroupSums) {
+        let o = OutputBuffer(fd: -1)
+        o.appendDouble(ts, decimals: 3)
+        var message = "snapshot ts \(String(decoding: o.bytes, as: UTF8.self))"
+        if case .field(let name) = grouping, let key = sums.keyValues.first {
+            message += ", \(name) \(String(decoding: key, as: UTF8.self))"
+        } else if grouping == .byRoot, let pid = sums.keyValues.first {
+            message += ", root pid \(String(decoding: pid, as: UTF8.self))"
+        }
+        let field = String(decoding: slotNames[slot].dropFirst().dropLast(), as: UTF8.self)
+        warn?("\(message): the sum of '\(field)' is beyond the range of a double (1.8e308); written as null")
     }
 
     /// `-q` matched nothing under `-g` or `--by-root`: one row, key null, count 0, sums null.

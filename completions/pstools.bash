@@ -1,0 +1,80 @@
+# bash completion for pstools
+# Generated from pstools's option table by CompletionRenderer: do not edit.
+# Regenerate with: PSTOOLS_UPDATE_GENERATED=1 swift test --filter GeneratedDocs
+
+# Sets kind and words for an option that takes a value; fails for any other word.
+_pstools_option_value() {
+    case $1 in
+        --install) kind=directory ;;
+        *) return 1 ;;
+    esac
+}
+
+_pstools() {
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local kind= words= prefix= value=${COMP_WORDS[COMP_CWORD]} i
+    COMPREPLY=()
+
+    # Where the word stands: after '--' (at which word), or which operand it is.
+    local operands=0 dashes=0 w
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        w=${COMP_WORDS[i]}
+        if (( dashes )); then (( dashes++ )); continue; fi
+        case $w in
+            --) dashes=1 ;;
+            -|[!-]*) (( operands++ )) ;;
+            --*=*|-[!-]?*) ;;
+            *) _pstools_option_value "$w" && (( i++ )) ;;
+        esac
+    done
+    kind= words=
+    if (( dashes )); then
+        # After '--' every word is an operand.
+        kind=words words='pssnap psfilter psdelta psagg pscsv pstsv psplot pstrend psexport pslabel pssql psview'
+    elif [[ $cur == = ]] && _pstools_option_value "$prev"; then
+        # --opt= split at '=' (COMP_WORDBREAKS): readline replaces only what follows it.
+        value=
+    elif [[ $prev == = ]] && (( COMP_CWORD > 1 )) && _pstools_option_value "${COMP_WORDS[COMP_CWORD-2]}"; then
+        : # --opt=val split at '='
+    elif _pstools_option_value "$prev"; then
+        : # -o value, --opt value: as for getopt, the next word is the value, even '-x'
+    elif [[ $cur == --*=* ]] && _pstools_option_value "${cur%%=*}"; then
+        # --opt=value as one word (COMP_WORDBREAKS without '=')
+        prefix=${cur%%=*}= value=${cur#*=}
+    elif [[ $cur == -[!-]?* ]] && _pstools_option_value "${cur:0:2}"; then
+        # -ovalue
+        prefix=${cur:0:2} value=${cur:2}
+    elif [[ $cur == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W '--install --list -h --help --version' -- "$cur")
+        return
+    elif (( operands == 0 )); then
+        kind=words words='pssnap psfilter psdelta psagg pscsv pstsv psplot pstrend psexport pslabel pssql psview'
+    else
+        kind=words words='pssnap psfilter psdelta psagg pscsv pstsv psplot pstrend psexport pslabel pssql psview'
+    fi
+
+    case $kind in
+        command)
+            mapfile -t COMPREPLY < <(compgen -c -- "$value") ;;
+        query)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
+        file)
+            compopt -o filenames 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -f -P "$prefix" -- "$value") ;;
+        directory)
+            compopt -o filenames 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -d -P "$prefix" -- "$value") ;;
+        words)
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$value") ;;
+        list)
+            # Complete the item after the last comma; keep what precedes it and a '+' or '-'.
+            local item=${value##*,}
+            prefix+=${value%"$item"}
+            if [[ $item == [+-]* ]]; then prefix+=${item:0:1} item=${item:1}; fi
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W "$words" -P "$prefix" -- "$item") ;;
+    esac
+}
+
+complete -F _pstools pstools
