@@ -5,6 +5,18 @@
 # Sets kind and words for an option that takes a value; fails for any other word.
 _psplot_option_value() {
     case $1 in
+        -y|--fields) kind=list words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv dt cpu cpu_user cpu_sys cutime_rate cstime_rate iowait_rate minflt_rate majflt_rate vctx_rate nvctx_rate rchar_rate wchar_rate syscr_rate syscw_rate read_bytes_rate write_bytes_rate cancelled_write_bytes_rate count cpus cpu_reaped' ;;
+        -s|--series) kind=list words='ts host pid ppid pgid sid tid depth comm state tty uid user start age nice prio threads processor utime stime cutime cstime iowait minflt majflt vsize rss swap vctx nvctx rchar wchar syscr syscw read_bytes write_bytes cancelled_write_bytes fds pss uss pss_anon pss_file pss_shmem tcp udp unix cgroup cmdline argv dt cpu cpu_user cpu_sys cutime_rate cstime_rate iowait_rate minflt_rate majflt_rate vctx_rate nvctx_rate rchar_rate wchar_rate syscr_rate syscw_rate read_bytes_rate write_bytes_rate cancelled_write_bytes_rate count cpus cpu_reaped' ;;
+        --top) kind=none ;;
+        -w|--moving-average-window) kind=none ;;
+        -e|--rdp-epsilon) kind=none ;;
+        --after) kind=none ;;
+        --before) kind=none ;;
+        --title) kind=none ;;
+        --width) kind=none ;;
+        --height) kind=none ;;
+        -o|--output) kind=file ;;
+        --size) kind=none ;;
         *) return 1 ;;
     esac
 }
@@ -44,7 +56,7 @@ _psplot() {
         # -ovalue
         prefix=${cur:0:2} value=${cur:2}
     elif [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W '--strict -h --help --version' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W '-y --fields -s --series --top -w --moving-average-window -e --rdp-epsilon --after --before --relative --log --title --width --height -o --output -t --term --size --live --strict -h --help --version' -- "$cur")
         return
     elif (( operands == 0 )); then
         kind=file

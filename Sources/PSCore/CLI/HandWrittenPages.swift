@@ -232,15 +232,25 @@ another user can write, a planted link cannot redirect the output.
 bash, zsh and fish completions, which complete field names where a field
 is expected.
 .SH RECIPES
-The memory of a process subtree over time, as a CSV, then a plot:
+The memory of a process subtree over time, summed, as an SVG chart (one
+panel per field, in MiB and GiB), and each of its processes on its own line:
 .PP
 .RS
 .nf
-pssnap \-i1 \-d600 \-f +smaps | psfilter \(aqpid==2610..\(aq |
-    psagg | pscsv \-f ts,count,rss,pss > mem.csv
-gnuplot \-p \-e "set datafile separator \(aq,\(aq; set key autotitle columnhead; \e
-    set xdata time; set timefmt \(aq%s\(aq; \e
-    plot \(aqmem.csv\(aq using 1:(\e$4/1048576) with lines title \(aqPSS MiB\(aq"
+pssnap \-i1 \-d600 \-f +smaps | psfilter \(aqpid==2610..\(aq | tee mem.ndjson |
+    psagg | psplot \-y rss,pss,count \-o mem.svg
+psplot \-y pss \-\-top 5 mem.ndjson > mem\-per\-process.svg
+.fi
+.RE
+.PP
+A command and all its descendants, CPU and memory, live in the terminal
+while it runs, then as a picture:
+.PP
+.RS
+.nf
+pssnap \-i1 \-o build.ndjson \-\- make \-j8 &
+tail \-f build.ndjson | psdelta | psagg | psplot \-\-live \-y cpu,rss
+psdelta build.ndjson | psagg | psplot \-y cpu,rss,write_bytes_rate > build.svg
 .fi
 .RE
 .PP
