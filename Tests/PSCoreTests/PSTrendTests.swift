@@ -265,10 +265,10 @@ func jsonLines(_ text: String) -> [[String: Any]] {
         #expect(run.status == 1)
         #expect(run.errors.count == 4, "\(run.errors)")
         #expect(run.errors[0].hasPrefix("in1.ndjson:3:"))
-        #expect(run.errors[1] == "in1.ndjson:4: missing number field 'ts'")
-        #expect(run.errors[2] == "in1.ndjson:5: field 'rss' is not a number")
+        #expect(run.errors[1] == "in1.ndjson:4:27: missing number field 'ts'")
+        #expect(run.errors[2] == "in1.ndjson:5:33: field 'rss' is not a number")
         // The core's identity rule words it: a pid out of range.
-        #expect(run.errors[3].hasPrefix("in1.ndjson:6: ") && run.errors[3].contains("'pid'") && run.errors[3].contains("-4"), "\(run.errors[3])")
+        #expect(run.errors[3].hasPrefix("in1.ndjson:6:") && run.errors[3].contains("'pid'") && run.errors[3].contains("-4"), "\(run.errors[3])")
         let rows = jsonLines(run.output)
         #expect(rows.count == 1 && rows[0]["samples"] as? Int == 2)
         let strict = try runPSTrend(["--strict"], input)
