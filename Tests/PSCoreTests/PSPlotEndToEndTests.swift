@@ -250,7 +250,8 @@ import Testing
         #expect(screen.contains { $0.contains("rss (bytes)") })
 
         _ = try TestSupport.shell("tmux -L \(socket) send-keys -t live C-c")
-        #expect(try waitFor(30) { FileManager.default.fileExists(atPath: status) })
+        // The shell creates the file before it writes the line: wait for the line.
+        #expect(try waitFor(30) { ((try? String(contentsOfFile: status, encoding: .utf8)) ?? "").hasSuffix("\n") })
         let text = (try? String(contentsOfFile: status, encoding: .utf8)) ?? ""
         #expect(text.hasPrefix("status=0"), "\(text)")
         #expect(try tmuxValue("live", "#{alternate_on}") == "0")

@@ -75,7 +75,7 @@ import Testing
             bash -c 'set -m
             (pssnap -i0.2 "pid==$$" | pstrend -y rss > "\(dir.path)/out"; echo "status ${PIPESTATUS[1]}" > "\(dir.path)/status") &
             job=$!
-            for i in $(seq 100); do [ -s "\(dir.path)/out" ] && break; sleep 0.1; [ $i -eq 15 ] && kill -INT -- -$job; done
+            for i in $(seq 300); do [ -s "\(dir.path)/out" ] && break; sleep 0.1; [ $i -eq 30 ] && kill -INT -- -$job; done
             wait $job'
             """)
         #expect(run.status == 0, "\(run.stderr)")
