@@ -21,7 +21,29 @@ public final class IdentityReader {
     let pidKey = RecordKey("pid"), ppidKey = RecordKey("ppid"), tidKey = RecordKey("tid")
     let startKey = RecordKey("start"), ageKey = RecordKey("age")
 
+    // Where the identity fields stand in the last layout seen: read per record by index, with no
+    // class reference passed around (retain/release was a fifth of psplot's time).
+    private var layoutID: ObjectIdentifier? = nil
+    private var layoutAlive: RecordLayout? = nil
+    private var pidAt = -1, ppidAt = -1, tidAt = -1, startAt = -1, ageAt = -1
+
     public init() {}
+
+    @inline(__always)
+    private func locate(_ layout: RecordLayout) {
+        if ObjectIdentifier(layout) != layoutID { relocate(layout) }
+    }
+
+    @inline(never)
+    private func relocate(_ layout: RecordLayout) {
+        layoutAlive = layout  // kept alive so its identity is not reused by another layout
+        layoutID = ObjectIdentifier(layout)
+        pidAt = layout.lastIndex(of: "pid")
+        ppidAt = layout.lastIndex(of: "ppid")
+        tidAt = layout.lastIndex(of: "tid")
+        startAt = layout.lastIndex(of: "start")
+        ageAt = layout.lastIndex(of: "age")
+    }
 
     /// A pid-like field: nil when absent or null; a problem message when present but not a pid.
     public enum PidValue {
@@ -32,16 +54,34 @@ public final class IdentityReader {
 
     /// The pid-like field `key` of `record`.
     public func pidValue(_ record: Record, _ key: RecordKey) -> PidValue {
-        guard let v = record[key], !v.isNull else { return .absent }
+        Self.pidValue(record[key], name: key.nameString)
+    }
+
+    @inline(__always)
+    private static func pidValue(_ value: RecordValue?, name: @autoclosure () -> String) -> PidValue {
+        guard let v = value, !v.isNull else { return .absent }
         if let n = v.int64, n >= 0, n <= Int64(Int32.max) { return .pid(Int32(n)) }
-        guard v.isIntegerLiteral else { return .invalid("field '\(key.nameString)' is not an integer") }
+        guard v.isIntegerLiteral else { return .invalid("field '\(name())' is not an integer") }
         let text = String(decoding: v.raw.prefix(40), as: UTF8.self)
-        return .invalid("field '\(key.nameString)' is out of range (0 to \(Int32.max)): \(text)")
+        return .invalid("field '\(name())' is out of range (0 to \(Int32.max)): \(text)")
+    }
+
+    @inline(__always)
+    private func value(_ record: Record, at index: Int) -> RecordValue? {
+        index < 0 ? nil : record.value(at: index)
+    }
+
+    /// True when the record has a `pid` field (null or not).
+    @inline(__always)
+    public func hasPid(_ record: Record) -> Bool {
+        locate(record.layout)
+        return pidAt >= 0
     }
 
     /// The record's pid: nil with a message when it is missing or out of range.
     public func pid(_ record: Record) -> Result<Int32, IdentityProblem> {
-        switch pidValue(record, pidKey) {
+        locate(record.layout)
+        switch Self.pidValue(value(record, at: pidAt), name: "pid") {
         case .pid(let p): return .success(p)
         case .absent: return .failure(IdentityProblem("missing field 'pid'"))
         case .invalid(let m): return .failure(IdentityProblem(m))
@@ -50,7 +90,8 @@ public final class IdentityReader {
 
     /// The record's ppid: 0 when absent or null (a root), a problem when out of range.
     public func ppid(_ record: Record) -> Result<Int32, IdentityProblem> {
-        switch pidValue(record, ppidKey) {
+        locate(record.layout)
+        switch Self.pidValue(value(record, at: ppidAt), name: "ppid") {
         case .pid(let p): return .success(p)
         case .absent: return .success(0)
         case .invalid(let m): return .failure(IdentityProblem(m))
@@ -59,26 +100,30 @@ public final class IdentityReader {
 
     /// `(pid, start[, tid])`; a problem when pid or start is missing or out of range.
     public func identity(_ record: Record) -> Result<ProcessIdentity, IdentityProblem> {
+        locate(record.layout)
         let pid: Int32
-        switch self.pid(record) {
-        case .success(let p): pid = p
-        case .failure(let e): return .failure(e)
+        switch Self.pidValue(value(record, at: pidAt), name: "pid") {
+        case .pid(let p): pid = p
+        case .absent: return .failure(IdentityProblem("missing field 'pid'"))
+        case .invalid(let m): return .failure(IdentityProblem(m))
         }
         var tid: Int32? = nil
-        switch pidValue(record, tidKey) {
+        switch Self.pidValue(value(record, at: tidAt), name: "tid") {
         case .pid(let t): tid = t
         case .absent: break
         case .invalid(let m): return .failure(IdentityProblem(m))
         }
-        guard let start = record[startKey]?.double, let startMs = SnapshotClock.milliseconds(start) else {
-            return .failure(IdentityProblem(record[startKey] == nil ? "missing field 'start'" : "field 'start' is not a number"))
+        let startValue = value(record, at: startAt)
+        guard let start = startValue?.double, let startMs = SnapshotClock.milliseconds(start) else {
+            return .failure(IdentityProblem(startValue == nil ? "missing field 'start'" : "field 'start' is not a number"))
         }
         return .success(ProcessIdentity(pid: pid, tid: tid, startMs: startMs))
     }
 
     /// `start + age` in ms: boot time plus the monotonic clock when the record was read.
     public func clockMs(_ record: Record) -> Int64? {
-        guard let start = record[startKey]?.double, let age = record[ageKey]?.double,
+        locate(record.layout)
+        guard let start = value(record, at: startAt)?.double, let age = value(record, at: ageAt)?.double,
               let s = SnapshotClock.milliseconds(start), let a = SnapshotClock.milliseconds(age) else { return nil }
         return s.addingReportingOverflow(a).overflow ? nil : s + a
     }

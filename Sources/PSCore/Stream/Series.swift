@@ -51,7 +51,7 @@ public final class SeriesRule {
             }
             return .success(.group(bytes))
         }
-        if record[identity.pidKey] != nil {
+        if identity.hasPid(record) {
             return identity.identity(record).map { SeriesKey.process($0) }
         }
         var bytes: [UInt8] = []
