@@ -32,14 +32,7 @@ public struct Diagnostics {
 
     private func writeLine(_ text: String) {
         var line = text
-        line.withUTF8 { raw in
-            var off = 0
-            while off < raw.count {
-                let n = write(2, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
-        }
+        line.withUTF8 { raw in SystemCall.writeAll(2, raw.baseAddress, raw.count) }
     }
 }
 

@@ -28,7 +28,7 @@ enum Memory {
     /// The end of a run that cannot go on: one line on stderr, status 1.
     static func exhausted(_ bytes: Int) -> Never {
         var line = "\(tool): out of memory: cannot allocate \(bytes) bytes\n"
-        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        line.withUTF8 { SystemCall.writeAll(2, $0.baseAddress, $0.count) }
         exit(1)
     }
 }

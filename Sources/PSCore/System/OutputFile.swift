@@ -78,17 +78,10 @@ public enum OutputFile {
         }
         guard fd >= 0 else { return .failure(RuntimeError("cannot create a file beside '\(path)': \(Errno.current.message)")) }
         _ = fchmod(fd, mode)
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = Errno.current
-                SystemCall.close(fd)
-                unlink(temporary)
-                return .failure(RuntimeError("cannot write '\(temporary)': \(e.message)"))
-            }
-            offset += n
+        if let e = SystemCall.writeAll(fd, bytes.baseAddress, bytes.count) {
+            SystemCall.close(fd)
+            unlink(temporary)
+            return .failure(RuntimeError("cannot write '\(temporary)': \(e.message)"))
         }
         SystemCall.close(fd)
         guard rename(temporary, path) == 0 else {

@@ -40,7 +40,8 @@ public enum Signals {
         install(SIGCHLD) { _ in }
     }
 
-    private static func install(_ sig: Int32, _ handler: @convention(c) (Int32) -> Void) {
+    /// Installs `handler` for `sig` without SA_RESTART, and unblocks `sig`.
+    static func install(_ sig: Int32, _ handler: @convention(c) (Int32) -> Void) {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = handler
         sigemptyset(&action.sa_mask)

@@ -85,6 +85,22 @@ public enum SystemCall {
 }
 
 extension SystemCall {
+    /// Writes all of `count` bytes at `bytes` to a blocking descriptor, retrying on EINTR; the
+    /// errno of a failed write (or of a write that wrote nothing), nil when all went. Async-signal-
+    /// safe (Terminal restores the screen with it from a signal handler).
+    @discardableResult
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Errno? {
+        guard let bytes else { return nil }
+        var off = 0
+        while off < count {
+            let n = write(fd, bytes + off, count - off)
+            if n < 0 { if errno == EINTR { continue }; return .current }
+            if n == 0 { return Errno(EIO) }
+            off += n
+        }
+        return nil
+    }
+
     /// Opens a file by path for reading (following symlinks: the user named it).
     public static func openDirectoryOrFile(_ path: String) -> Result<Int32, Errno> {
         let fd = retrying { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }

@@ -51,20 +51,13 @@ public enum Terminal {
         restoreCount.pointee = bytes.count
         restoreFD.pointee = fd
         for sig in [SIGINT, SIGTERM, SIGHUP] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { sig in
+            Signals.install(sig) { sig in
                 Terminal.writeRestore()
                 _exit(sig == SIGHUP ? 128 + SIGHUP : 0)
             }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            sigaction(sig, &action, nil)
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, sig)
-            sigprocmask(SIG_UNBLOCK, &set, nil)
         }
-        writeAll(fd, Array(enterAlternateScreen.utf8))
+        var enter = enterAlternateScreen
+        enter.withUTF8 { SystemCall.writeAll(fd, $0.baseAddress, $0.count) }
     }
 
     /// Leaves the alternate screen if `enter` was called (once; later calls do nothing).
@@ -76,23 +69,7 @@ public enum Terminal {
         let fd = restoreFD.pointee
         guard fd >= 0 else { return }
         restoreFD.pointee = -1
-        var off = 0
-        while off < restoreCount.pointee {
-            let n = write(fd, restore + off, restoreCount.pointee - off)
-            if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-            off += n
-        }
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { b in
-            var off = 0
-            while off < b.count {
-                let n = write(fd, b.baseAddress! + off, b.count - off)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
-                off += n
-            }
-        }
+        SystemCall.writeAll(fd, restore, restoreCount.pointee)
     }
 }
 

@@ -215,15 +215,7 @@ public final class MetricsExporter {
     }
 
     static func write(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
-        var written = 0
-        while written < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(errno: .current)
-            }
-            written += n
-        }
+        if let e = SystemCall.writeAll(fd, bytes.baseAddress, bytes.count) { throw OutputError(errno: e) }
     }
 
     // MARK: - Fields and labels
