@@ -22,7 +22,8 @@ def main():
         r["pid"] = 100000 + i
         r["ppid"] = 1 if i else 0
         r["depth"] = 1 if i else 0
-        r["start"] = round(r.get("start") or 1700000000, 2) + i * 0.01
+        # Rounded after the offset, as pssnap writes it (ticks: 2 decimals), not 1796009283.1100001.
+        r["start"] = round(round(r.get("start") or 1700000000, 2) + i * 0.01, 2)
         rss = r.get("rss") or 4096 * (100 + i)
         procs.append((r, max(rss, 1 << 20)))
     t0 = base[0]["ts"]

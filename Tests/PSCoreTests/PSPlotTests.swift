@@ -236,6 +236,63 @@ func processLine(ts: Double, pid: Int, comm: String = "p", _ fields: [(String, S
         #expect(other.min == Double(3000 * 3001 / 2 - 3000 - 2999 - 17))
     }
 
+    /// What a chart shows, to compare two collectors: per panel its series count, and each drawn
+    /// series' label, extremes, last value and points.
+    static func drawn(_ collector: ChartCollector, top: Int) -> [String] {
+        var options = ChartLayout.Options()
+        options.top = top
+        let layout = ChartLayout.make(collector, canvas: .svg(width: 800, height: 300), options: options)
+        return zip(collector.visiblePanels, layout.panels).flatMap { data, panel in
+            ["\(panel.field): \(data.seriesCount) series"] + panel.series.map {
+                "\($0.label) \(String(describing: $0.min)) \(String(describing: $0.max)) \(String(describing: $0.last)) \($0.segments.map { $0.map { "\($0.x),\($0.y)" } })"
+            }
+        }
+    }
+
+    @Test func recordOrderWithinASnapshotAndForgettingSeriesDoNotChangeTheChart() throws {
+        // 5 processes living throughout and 30 new ones per snapshot living two snapshots each, with
+        // moving values and spikes, so detail places change hands. Read in order; with each
+        // snapshot after the first shuffled (the positions remembered from the previous snapshot
+        // then mostly miss); and with a registry that forgets at 20 series.
+        var random = SplitMix64(seed: 11)
+        var snapshots: [[String]] = []
+        for k in 0..<8 {
+            var lines: [String] = []
+            for pid in 1...5 { lines.append(processLine(ts: Double(k), pid: pid, [("rss", "\(pid * 100 + k * 7 % 13)"), ("cpu", "\(k % 3)")])) }
+            for born in max(0, k - 1)...k {
+                for i in 0..<30 {
+                    let pid = 1000 * (born + 1) + i
+                    let v = (pid * 31 + k * 17) % 500 + (i == k ? 5000 : 0)
+                    lines.append(processLine(ts: Double(k), pid: pid, [("rss", "\(v)"), ("cpu", k == 3 && i == 4 ? "null" : "\(i % 7)")]))
+                }
+            }
+            snapshots.append(lines)
+        }
+        func collect(_ snapshots: [[String]], registryLimit: Int = 100_000) throws -> ChartCollector {
+            var options = ChartCollector.Options()
+            options.fields = ["rss", "cpu"]
+            options.top = 3
+            let collector = ChartCollector(options: options, registryLimit: registryLimit)
+            let parser = RecordParser()
+            for line in snapshots.joined() {
+                try Array(line.utf8).withUnsafeBufferPointer { b in
+                    if let problem = collector.add(try parser.parse(b)) { throw RuntimeError(problem) }
+                }
+            }
+            collector.finish()
+            return collector
+        }
+        let inOrder = try collect(snapshots)
+        let shuffled = try collect([snapshots[0]] + snapshots.dropFirst().map { $0.shuffled(using: &random) })
+        let forgetful = try collect(snapshots, registryLimit: 20)
+        let expected = Self.drawn(inOrder, top: 3)
+        #expect(expected.first == "rss: 245 series")
+        #expect(Self.drawn(shuffled, top: 3) == expected)
+        #expect(Self.drawn(forgetful, top: 3) == expected)
+        #expect(forgetful.registry.count < inOrder.registry.count)
+        #expect(inOrder.registry.count == 245)
+    }
+
     @Test func outOfOrderTimesWidenTheGridToTheLeft() throws {
         let lines = [5.0, 6, 2, 7].map { processLine(ts: $0, pid: 1, [("rss", "\(Int($0))")]) }
         let data = try collectChart(lines) { $0.fields = ["rss"] }

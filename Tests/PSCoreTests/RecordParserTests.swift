@@ -456,3 +456,100 @@ extension RecordValue {
         #expect(out.text == "{\"pid\":1,\"cpu\":1.50,\"s\":\"\\u0041\"}\n{\"pid\":1,\"cpu\":1.50,\"s\":\"\\u0041\",\"dt\":1}\n{\"dt\":1}\n")
     }
 }
+
+/// The parser's word-at-a-time paths (digit runs, `key":` probes against the last layout) checked
+/// against plain definitions on many generated lines, long enough to take those paths and short
+/// enough at the end of a line not to.
+@Suite struct RecordParserWordPathTests {
+    /// RFC 8259's number grammar, written out byte by byte.
+    static func isJSONNumber(_ t: [UInt8]) -> Bool {
+        var i = 0
+        func digits() -> Int {
+            let from = i
+            while i < t.count && t[i] >= 0x30 && t[i] <= 0x39 { i += 1 }
+            return i - from
+        }
+        if i < t.count && t[i] == 0x2D { i += 1 }
+        guard i < t.count else { return false }
+        if t[i] == 0x30 { i += 1 } else if t[i] >= 0x31 && t[i] <= 0x39 { _ = digits() } else { return false }
+        if i < t.count && t[i] == 0x2E {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < t.count && (t[i] == 0x65 || t[i] == 0x45) {
+            i += 1
+            if i < t.count && (t[i] == 0x2B || t[i] == 0x2D) { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == t.count
+    }
+
+    @Test func numbersAreAcceptedExactlyWhenTheGrammarSaysSo() {
+        // Digits, the grammar's other bytes, and the bytes around the digits (0x2F, 0x3A...0x3F)
+        // and 0xFA...0xFF that a word-wide digit test could confuse.
+        let alphabet: [UInt8] = Array("0123456789".utf8) + Array("0123456789-+.eE/:;?".utf8) + [0x3F, 0xFA, 0xFF]
+        var random = SplitMix64(seed: 20261130)
+        let parser = RecordParser()
+        var accepted = 0
+        for trial in 0..<40_000 {
+            let length = 1 + Int(random.next(below: 24))
+            var token = (0..<length).map { _ in alphabet[Int(random.next(below: UInt64(alphabet.count)))] }
+            if trial % 3 == 0 { token = Array(String(random.next() >> (random.next() % 64)).utf8) + token.prefix(Int(random.next(below: 4))) }
+            let expected = Self.isJSONNumber(token)
+            // After the token: a comma and a long field (the word paths), or the closing brace at once.
+            for tail in [Array(#","pad":"xxxxxxxxxxxxxxxxxxxxxxxx"}"#.utf8), [0x7D]] {
+                let line = Array(#"{"n":"#.utf8) + token + tail
+                let parsed: (RecordValue.Kind, [UInt8])? = line.withUnsafeBufferPointer { b in
+                    guard let r = try? parser.parse(b) else { return nil }
+                    return (r.value(at: 0).kind, Array(r.value(at: 0).raw))
+                }
+                if expected {
+                    #expect(parsed?.0 == .number && parsed?.1 == token, "\(String(decoding: token, as: UTF8.self))")
+                    accepted += 1
+                } else {
+                    #expect(parsed == nil, "\(String(decoding: token, as: UTF8.self)) was accepted")
+                }
+            }
+        }
+        #expect(accepted > 10_000)
+    }
+
+    @Test func keysMatchedAgainstTheLastLayoutAreTheKeysWritten() throws {
+        // Keys of every length around the one- and two-word probes, lines that change one byte of a
+        // key, put space before the colon or end within 16 bytes of a key: one parser reading them
+        // in turn must see what a fresh parser sees in each.
+        var random = SplitMix64(seed: 7)
+        func key(_ length: Int) -> String {
+            String((0..<length).map { _ in "abcpid_".randomElement(using: &random)! })
+        }
+        let keys = (0...20).map(key) + ["pid", "ppid", "cancelled_write_bytes"]
+        let reused = RecordParser()
+        var lines: [String] = []
+        for _ in 0..<3000 {
+            var fields = keys.shuffled(using: &random).prefix(1 + Int(random.next(below: 6))).map { $0 }
+            if random.next(below: 3) == 0, let i = fields.indices.randomElement(using: &random), !fields[i].isEmpty {
+                var bytes = Array(fields[i].utf8)
+                bytes[Int(random.next(below: UInt64(bytes.count)))] = UInt8(ascii: "z")
+                fields[i] = String(decoding: bytes, as: UTF8.self)
+            }
+            let colon = random.next(below: 8) == 0 ? " :" : ":"
+            let body = fields.map { "\"\($0)\"\(colon)\(random.next(below: 1000))" }.joined(separator: ",")
+            lines.append("{" + body + "}")
+            if random.next(below: 2) == 0 { lines.append(lines.last!) } // the same layout again
+        }
+        for line in lines {
+            let bytes = Array(line.utf8)
+            let ours = try bytes.withUnsafeBufferPointer { b in
+                let r = try reused.parse(b)
+                return (0..<r.count).map { (r.keyString(at: $0), Array(r.value(at: $0).raw)) }
+            }
+            let freshParser = RecordParser() // a record lives no longer than its parser
+            let fresh = try bytes.withUnsafeBufferPointer { b in
+                let r = try freshParser.parse(b)
+                return (0..<r.count).map { (r.keyString(at: $0), Array(r.value(at: $0).raw)) }
+            }
+            #expect(ours.map(\.0) == fresh.map(\.0), "\(line)")
+            #expect(ours.map(\.1) == fresh.map(\.1), "\(line)")
+        }
+    }
+}

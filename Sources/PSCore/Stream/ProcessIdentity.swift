@@ -30,8 +30,8 @@ public final class IdentityReader {
     public init() {}
 
     @inline(__always)
-    private func locate(_ layout: RecordLayout) {
-        if ObjectIdentifier(layout) != layoutID { relocate(layout) }
+    private func locate(_ record: Record) {
+        if record.layoutID != layoutID { relocate(record.layout) }
     }
 
     @inline(never)
@@ -74,13 +74,13 @@ public final class IdentityReader {
     /// True when the record has a `pid` field (null or not).
     @inline(__always)
     public func hasPid(_ record: Record) -> Bool {
-        locate(record.layout)
+        locate(record)
         return pidAt >= 0
     }
 
     /// The record's pid: nil with a message when it is missing or out of range.
     public func pid(_ record: Record) -> Result<Int32, IdentityProblem> {
-        locate(record.layout)
+        locate(record)
         switch Self.pidValue(value(record, at: pidAt), name: "pid") {
         case .pid(let p): return .success(p)
         case .absent: return .failure(IdentityProblem("missing field 'pid'"))
@@ -90,7 +90,7 @@ public final class IdentityReader {
 
     /// The record's ppid: 0 when absent or null (a root), a problem when out of range.
     public func ppid(_ record: Record) -> Result<Int32, IdentityProblem> {
-        locate(record.layout)
+        locate(record)
         switch Self.pidValue(value(record, at: ppidAt), name: "ppid") {
         case .pid(let p): return .success(p)
         case .absent: return .success(0)
@@ -100,7 +100,7 @@ public final class IdentityReader {
 
     /// `(pid, start[, tid])`; a problem when pid or start is missing or out of range.
     public func identity(_ record: Record) -> Result<ProcessIdentity, IdentityProblem> {
-        locate(record.layout)
+        locate(record)
         let pid: Int32
         switch Self.pidValue(value(record, at: pidAt), name: "pid") {
         case .pid(let p): pid = p
@@ -122,7 +122,7 @@ public final class IdentityReader {
 
     /// `start + age` in ms: boot time plus the monotonic clock when the record was read.
     public func clockMs(_ record: Record) -> Int64? {
-        locate(record.layout)
+        locate(record)
         guard let start = value(record, at: startAt)?.double, let age = value(record, at: ageAt)?.double,
               let s = SnapshotClock.milliseconds(start), let a = SnapshotClock.milliseconds(age) else { return nil }
         return s.addingReportingOverflow(a).overflow ? nil : s + a

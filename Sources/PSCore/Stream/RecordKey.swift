@@ -17,10 +17,9 @@ public final class RecordKey {
 
     /// Where the field is in `layout` (its last occurrence), -1 if it is absent.
     @inline(__always)
-    func index(in layout: RecordLayout) -> Int {
-        let id = ObjectIdentifier(layout)
-        if id == layoutID { return index }
-        return lookUp(in: layout, id: id)
+    func index(in record: Record) -> Int {
+        if record.layoutID == layoutID { return index }
+        return lookUp(in: record.layout, id: record.layoutID)
     }
 
     @inline(never)

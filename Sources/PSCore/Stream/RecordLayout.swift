@@ -18,6 +18,18 @@ public final class RecordLayout {
     let offsets: UnsafeMutablePointer<UInt32>
     /// Keys written with a backslash escape: they must be decoded to be compared by name.
     let escaped: UnsafeMutablePointer<Bool>
+    /// Per key, `key":` as one or two little-endian words with the mask of the second (the bytes
+    /// past its end zeroed), so the parser matches a key, its closing quote and the colon with
+    /// one or two compares. A length of 0: the key is longer than 14 bytes (matched the slow way).
+    let probes: UnsafeMutablePointer<KeyProbe>
+
+    struct KeyProbe {
+        var first: UInt64 = 0
+        var second: UInt64 = 0
+        var secondMask: UInt64 = 0
+        /// The key's bytes plus `":`, 2 to 16; 0 when not probed.
+        var length = 0
+    }
 
     /// The layout of `{}`, and the one a parser starts with.
     convenience init() {
@@ -33,6 +45,7 @@ public final class RecordLayout {
         keyBytes = .allocate(capacity: total + 8)
         offsets = .allocate(capacity: count + 1)
         escaped = .allocate(capacity: max(count, 1))
+        probes = .allocate(capacity: max(count, 1))
         var at = 0
         for i in 0..<count {
             let f = fields[i]
@@ -40,6 +53,7 @@ public final class RecordLayout {
             offsets[i] = UInt32(at)
             if length > 0 { (keyBytes + at).initialize(from: line + Int(f.keyStart), count: length) }
             escaped[i] = f.flags & RecordFieldSpan.keyEscaped != 0
+            probes[i] = Self.probe(UnsafeBufferPointer(start: line + Int(f.keyStart), count: length))
             at += length
         }
         offsets[count] = UInt32(at)
@@ -50,6 +64,32 @@ public final class RecordLayout {
         keyBytes.deallocate()
         offsets.deallocate()
         escaped.deallocate()
+        probes.deallocate()
+    }
+
+    private static func probe(_ key: UnsafeBufferPointer<UInt8>) -> KeyProbe {
+        let bytes = Array(key) + [0x22, 0x3A]
+        guard bytes.count <= 16 else { return KeyProbe() }
+        var words: [UInt64] = [0, 0]
+        for (i, byte) in bytes.enumerated() { words[i / 8] |= UInt64(byte) << UInt64(8 * (i % 8)) }
+        let rest = bytes.count - 8
+        let mask: UInt64 = rest <= 0 ? 0 : rest == 8 ? ~0 : (UInt64(1) << UInt64(8 * rest)) &- 1
+        return KeyProbe(first: words[0], second: words[1], secondMask: mask, length: bytes.count)
+    }
+
+    /// True when the line holds key i, its closing quote and `:` at `start` (just after the key's
+    /// opening quote). Needs 16 bytes readable from `start`.
+    @inline(__always)
+    func probe(_ line: UnsafePointer<UInt8>, keyAt start: Int, index i: Int) -> Int {
+        let probe = probes[i]
+        let a = UnsafeRawPointer(line + start)
+        let first = a.loadUnaligned(as: UInt64.self) ^ probe.first
+        if probe.length <= 8 {
+            let mask = (UInt64(1) << UInt64(truncatingIfNeeded: 8 &* probe.length)) &- 1
+            return first & mask == 0 && probe.length > 0 ? probe.length : 0
+        }
+        let second = a.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ probe.second
+        return first == 0 && second & probe.secondMask == 0 ? probe.length : 0
     }
 
     /// Key i as written in the line, without its quotes (escapes undecoded).

@@ -71,6 +71,14 @@ public final class RecordParser {
                 let keyStart = p + 1
                 var flags: UInt8 = 0
                 let keyEnd: Int
+                let probed = sameKeys && count < expected.count && keyStart &+ 16 <= n
+                    ? expected.probe(b, keyAt: keyStart, index: count) : 0
+                if probed > 0 {
+                    // `key":` in one or two compares: the next byte starts the value (or space).
+                    keyEnd = keyStart + probed - 2
+                    if expected.escaped[count] { flags = RecordFieldSpan.keyEscaped }
+                    p = keyEnd + 2
+                } else {
                 if sameKeys && count < expected.count && expected.matches(b, n, keyAt: keyStart, index: count) {
                     keyEnd = keyStart + Int(expected.offsets[count + 1] &- expected.offsets[count])
                     if expected.escaped[count] { flags = RecordFieldSpan.keyEscaped }
@@ -88,6 +96,7 @@ public final class RecordParser {
                     guard p < n, b[p] == 0x3A else { throw RecordSyntaxError(column: p + 1, "expected ':'") }
                     p += 1
                 }
+                }
                 p = s.skipSpace(p)
                 guard p < n else { throw RecordSyntaxError(column: p + 1, "expected a value") }
                 let valueStart = p
@@ -99,7 +108,8 @@ public final class RecordParser {
                     kind = .string
                     if escaped { flags |= RecordFieldSpan.valueEscaped }
                 case 0x2D, 0x30...0x39:
-                    let (end, integer) = try s.scanNumber(p)
+                    let (end, integer) = s.numberEnd(p)
+                    if end < 0 { try s.throwNumberError(p) }
                     p = end
                     kind = .number
                     if integer { flags |= RecordFieldSpan.integerLiteral }
@@ -253,47 +263,82 @@ struct JSONCursor {
         return p + length
     }
 
+    /// For 8 bytes at once: a high bit set in each byte that is not an ASCII digit. The lowest
+    /// set bit marks the first such byte exactly (a carry out of a byte, from adding 6 to a byte
+    /// at or above 0xFA, can only disturb the bytes after that non-digit).
     @inline(__always)
-    func isDigit(_ p: Int) -> Bool { p < n && b[p] &- 0x30 <= 9 }
+    static func nonDigitBytes(_ w: UInt64) -> UInt64 {
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030
+        // Zero where the byte is 0x30...0x3F, and where the byte plus 6 is (0x2A...0x39).
+        let x = ((w & highNibbles) ^ threes) | (((w &+ 0x0606_0606_0606_0606) & highNibbles) ^ threes)
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return (((x & low7) &+ low7) | x) & 0x8080_8080_8080_8080
+    }
+
+    /// How many ASCII digits follow from `start`, 8 bytes at a time (the loop's exit is one branch
+    /// per number, not one per digit).
+    @inline(__always)
+    func digitRun(_ start: Int) -> Int {
+        var p = start
+        while p &+ 8 <= n {
+            let nonDigit = JSONCursor.nonDigitBytes(UnsafeRawPointer(b + p).loadUnaligned(as: UInt64.self))
+            if nonDigit != 0 { return p - start + nonDigit.trailingZeroBitCount >> 3 }
+            p += 8
+        }
+        while p < n && b[p] &- 0x30 <= 9 { p += 1 }
+        return p - start
+    }
 
     /// A number starting at `start`: returns its end and whether it is an integer literal.
     /// Errors point at the number's first byte.
     @inline(__always)
     func scanNumber(_ start: Int) throws(RecordSyntaxError) -> (Int, Bool) {
+        let (end, integer) = numberEnd(start)
+        if end < 0 { try throwNumberError(start) }
+        return (end, integer)
+    }
+
+    @inline(never)
+    func throwNumberError(_ start: Int) throws(RecordSyntaxError) {
+        throw RecordSyntaxError(column: start + 1, "invalid number")
+    }
+
+    /// `scanNumber` without throwing (inlined in the parser's loop): the end is -1 when the
+    /// number is invalid.
+    @inline(__always)
+    func numberEnd(_ start: Int) -> (Int, Bool) {
         var p = start
         if b[p] == 0x2D { p += 1 }
-        guard p < n else { throw RecordSyntaxError(column: start + 1, "invalid number") }
-        let first = b[p]
-        if first == 0x30 {
-            p += 1
-        } else if first &- 0x31 <= 8 {
-            p += 1
-            while isDigit(p) { p += 1 }
-        } else {
-            throw RecordSyntaxError(column: start + 1, "invalid number")
-        }
+        let digits = digitRun(p)
+        // `-`, `-x`, and a leading zero followed by digits (`01`).
+        guard digits > 0, digits == 1 || b[p] != 0x30 else { return (-1, false) }
+        p += digits
         var integer = true
         if p < n {
             var c = b[p]
             if c == 0x2E {
                 integer = false
                 p += 1
-                guard isDigit(p) else { throw RecordSyntaxError(column: start + 1, "invalid number") }
-                while isDigit(p) { p += 1 }
+                let fraction = digitRun(p)
+                guard fraction > 0 else { return (-1, false) }
+                p += fraction
                 c = p < n ? b[p] : 0
             }
             if c | 0x20 == 0x65 {
                 integer = false
                 p += 1
                 if p < n && (b[p] == 0x2B || b[p] == 0x2D) { p += 1 }
-                guard isDigit(p) else { throw RecordSyntaxError(column: start + 1, "invalid number") }
-                while isDigit(p) { p += 1 }
+                let exponent = digitRun(p)
+                guard exponent > 0 else { return (-1, false) }
+                p += exponent
             }
-            // `01`, `1.2.3`, `1e5e3`, `1-2`: not a number followed by something else.
+            // `1.2.3`, `1e5e3`, `1-2`: not a number followed by something else (a digit cannot
+            // follow: every run above is whole).
             if p < n {
                 let d = b[p]
-                if d &- 0x30 <= 9 || d == 0x2E || d | 0x20 == 0x65 || d == 0x2B || d == 0x2D {
-                    throw RecordSyntaxError(column: start + 1, "invalid number")
+                if d == 0x2E || d | 0x20 == 0x65 || d == 0x2B || d == 0x2D {
+                    return (-1, false)
                 }
             }
         }

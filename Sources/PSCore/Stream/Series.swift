@@ -28,6 +28,7 @@ public struct SeriesDescription: Sendable {
 public final class SeriesRule {
     public let explicitFields: [String]?
     private let explicitKeys: [RecordKey]
+    private let isExplicit: Bool
     private let identity = IdentityReader()
     private let commKey = RecordKey("comm"), cmdlineKey = RecordKey("cmdline")
     private let startKey = RecordKey("start"), tidKey = RecordKey("tid")
@@ -37,13 +38,14 @@ public final class SeriesRule {
     /// `fields`: the `-s` option's fields, or nil for the rule above.
     public init(fields: [String]? = nil) {
         explicitFields = fields
+        isExplicit = fields != nil
         explicitKeys = (fields ?? []).map(RecordKey.init)
     }
 
     /// The record's series; a problem (reported with the record's position) when a process
     /// record has a bad pid or start.
     public func key(of record: Record) -> Result<SeriesKey, IdentityProblem> {
-        if explicitFields != nil {
+        if isExplicit {
             var bytes: [UInt8] = []
             for key in explicitKeys {
                 if let v = record[key] { bytes.append(contentsOf: v.raw) } else { bytes.append(contentsOf: "null".utf8) }
