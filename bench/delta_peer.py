@@ -3,7 +3,8 @@
 
 The same work as psdelta: key (pid, start, tid), dt from age, cpu, cpu_user, cpu_sys and a
 _rate per counter, born-since from the previous snapshot's start + age, null for a counter that
-went down or dt <= 0, forget processes a snapshot lacked. Reads stdin, writes stdout.
+went down or dt <= 0, the same fields null at a first sight, forget processes a snapshot lacked.
+Reads stdin, writes stdout.
 """
 import json
 import sys
@@ -50,6 +51,12 @@ def main():
                 if c in counters:
                     d = delta(c)
                     r[c + "_rate"] = round(d / dt, 3) if d is not None else None
+        elif prev is None and "dt" not in r:
+            # A first sight carries the same fields, null: every record has the same columns.
+            r["dt"] = r["cpu"] = r["cpu_user"] = r["cpu_sys"] = None
+            for c in RATED:
+                if c in counters:
+                    r[c + "_rate"] = None
         seen[key] = (r["age"], counters, generation)
         out.write(json.dumps(r, separators=(",", ":"), ensure_ascii=False))
         out.write("\n")
