@@ -293,6 +293,23 @@ func processLine(ts: Double, pid: Int, comm: String = "p", _ fields: [(String, S
         #expect(inOrder.registry.count == 245)
     }
 
+    @Test func psaggRowsGroupedByANumericLabelAreOneSeriesPerGroup() throws {
+        // `psagg -g uid`: uid is a label whose value is a number; each uid is its own series, as
+        // psexport labels each uid's samples.
+        let lines = [1.0, 2.0].flatMap { ts in
+            [#"{"ts":\#(ts),"uid":0,"count":3,"rss":100}"#, #"{"ts":\#(ts),"uid":1000,"count":2,"rss":50}"#]
+        }
+        let data = try collectChart(lines) { $0.fields = ["rss"] }
+        #expect(data.panels[0].seriesCount == 2)
+        #expect(data.panels[0].detail.map(\.label).sorted() == ["0", "1000"])
+        let rule = SeriesRule()
+        let parser = RecordParser()
+        let keys = try lines.prefix(2).map { line in
+            try Array(line.utf8).withUnsafeBufferPointer { b in try rule.describe(parser.parse(b)).keyFields.map(\.name) }
+        }
+        #expect(keys == [["uid"], ["uid"]])
+    }
+
     @Test func outOfOrderTimesWidenTheGridToTheLeft() throws {
         let lines = [5.0, 6, 2, 7].map { processLine(ts: $0, pid: 1, [("rss", "\(Int($0))")]) }
         let data = try collectChart(lines) { $0.fields = ["rss"] }

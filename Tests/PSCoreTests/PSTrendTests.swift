@@ -216,6 +216,19 @@ func jsonLines(_ text: String) -> [[String: Any]] {
         #expect(run.output.hasPrefix("{\"first_ts\":100,"))
     }
 
+    @Test func repeatedFieldOptionsAddUpAndNumericGroupKeysStayApart() throws {
+        // `psagg -g uid` rows: uid 0 and uid 1000 are two series; `-y rss -y cpu` judges both.
+        var input = ""
+        for i in 0..<10 {
+            input += "{\"ts\":\(100 + i),\"uid\":0,\"count\":3,\"rss\":\(1000 + i),\"cpu\":5}\n"
+            input += "{\"ts\":\(100 + i),\"uid\":1000,\"count\":1,\"rss\":\(50 + i),\"cpu\":1}\n"
+        }
+        let rows = jsonLines(try runPSTrend(["-y", "rss", "-y", "cpu"], input).output)
+        #expect(rows.count == 2)
+        #expect(Set(rows.compactMap { $0["uid"] as? Int }) == [0, 1000])
+        #expect(rows.allSatisfy { $0["rss_max"] != nil && $0["cpu_max"] != nil })
+    }
+
     @Test func limitGivesSecondsUntilTheFittedLineReachesIt() throws {
         var input = ""
         for i in 0..<10 { input += Self.line(Double(i), pid: 1, "\"rss\":\(1000 + 100 * i),\"fds\":\(50 - i)") }
@@ -277,7 +290,8 @@ func jsonLines(_ text: String) -> [[String: Any]] {
 
     @Test(arguments: [
         (["-y", "comm"], "cannot judge 'comm': it is not a measurement (a label field)"),
-        (["-y", "rss,,fds"], "option '-y' takes field names separated by commas, not 'rss,,fds'"),
+        (["-y", "rss,,fds"], "option '-y' takes FIELD,FIELD,... with no empty name, not 'rss,,fds'"),
+        (["-y", "rss", "-y", "rss"], "option '-y' names 'rss' twice"),
         (["-y", "rss,rss"], "option '-y' names 'rss' twice"),
         (["--alpha", "1.5"], "option '--alpha' takes a probability between 0 and 1, not '1.5'"),
         (["--min-growth", "lots"], "option '--min-growth' takes a size such as 1M or a percentage such as 5%, not 'lots'"),

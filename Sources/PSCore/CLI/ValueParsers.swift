@@ -22,6 +22,19 @@ public enum ValueParsers {
         return ns
     }
 
+    /// The field names of a list option's values (`-y rss,fds -y cpu`: repeating it adds), in
+    /// order; `unique` drops a name given again.
+    public static func fieldList(_ lists: [String], option: String, unique: Bool) throws(UsageError) -> [String] {
+        var names: [String] = []
+        for list in lists {
+            for name in list.split(separator: ",", omittingEmptySubsequences: false) {
+                guard !name.isEmpty else { throw UsageError("option '\(option)' takes FIELD,FIELD,... with no empty name, not '\(list)'") }
+                if !unique || !names.contains(String(name)) { names.append(String(name)) }
+            }
+        }
+        return names
+    }
+
     public static func positiveInteger(_ text: String, option: String) throws(UsageError) -> Int {
         guard let n = Int(text), n > 0 else {
             throw UsageError("option '\(option)' takes a whole number above 0, not '\(text)'")

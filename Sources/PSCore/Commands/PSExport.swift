@@ -87,14 +87,7 @@ public enum PSExport {
 
     static func list(_ args: ParsedArguments, _ long: String, _ short: String) throws(UsageError) -> [String]? {
         guard let lists = args.values[long] else { return nil }
-        var names: [String] = []
-        for list in lists {
-            for name in list.split(separator: ",", omittingEmptySubsequences: false) {
-                guard !name.isEmpty else { throw UsageError("option '-\(short)' takes FIELD,FIELD,... with no empty name, not '\(list)'") }
-                if !names.contains(String(name)) { names.append(String(name)) }
-            }
-        }
-        return names
+        return try ValueParsers.fieldList(lists, option: "-" + short, unique: true)
     }
 
     public static func options(_ args: ParsedArguments) throws(UsageError) -> MetricsOptions {

@@ -85,14 +85,7 @@ public enum PSPlot {
 
     static func fieldList(_ args: ParsedArguments, _ long: String, _ flag: String) throws(UsageError) -> [String]? {
         guard let lists = args.values[long] else { return nil }
-        var names: [String] = []
-        for list in lists {
-            for name in list.split(separator: ",", omittingEmptySubsequences: false) {
-                guard !name.isEmpty else { throw UsageError("option '\(flag)' takes FIELD,FIELD,... with no empty name, not '\(list)'") }
-                if !names.contains(String(name)) { names.append(String(name)) }
-            }
-        }
-        return names
+        return try ValueParsers.fieldList(lists, option: flag, unique: true)
     }
 
     static func integer(_ args: ParsedArguments, _ long: String, _ flag: String, _ range: ClosedRange<Int>) throws(UsageError) -> Int? {

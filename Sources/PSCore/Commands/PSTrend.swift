@@ -91,8 +91,8 @@ public enum PSTrend {
 
     static func parseOptions(_ args: ParsedArguments) throws(UsageError) -> TrendEngine.Options {
         var o = TrendEngine.Options()
-        if let text = args.value("fields") {
-            let names = try fieldList(text, option: "-y")
+        if let lists = args.values["fields"] {
+            let names = try fieldList(lists, option: "-y")
             for name in names {
                 if let info = FieldTable.info(name), info.type != .number || info.kind == .time || info.kind == .identity || info.kind == .label {
                     throw UsageError("cannot judge '\(name)': it is not a measurement (a \(info.kind.rawValue) field)")
@@ -100,7 +100,7 @@ public enum PSTrend {
             }
             o.fields = names
         }
-        if let text = args.value("series") { o.seriesFields = try fieldList(text, option: "-s") }
+        if let lists = args.values["series"] { o.seriesFields = try fieldList(lists, option: "-s") }
         if let text = args.value("alpha") {
             guard let a = Double(text), a > 0, a < 1 else {
                 throw UsageError("option '--alpha' takes a probability between 0 and 1, not '\(text)'")
@@ -143,9 +143,9 @@ public enum PSTrend {
         return o
     }
 
-    static func fieldList(_ text: String, option: String) throws(UsageError) -> [String] {
-        let names = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        if names.contains(where: \.isEmpty) { throw UsageError("option '\(option)' takes field names separated by commas, not '\(text)'") }
+    /// Every `-y` (or `-s`) given, in order: a field named twice is an error, not a second row.
+    static func fieldList(_ lists: [String], option: String) throws(UsageError) -> [String] {
+        let names = try ValueParsers.fieldList(lists, option: option, unique: false)
         var seen = Set<String>()
         for n in names where !seen.insert(n).inserted { throw UsageError("option '\(option)' names '\(n)' twice") }
         return names

@@ -25,14 +25,7 @@ public enum TableCommand {
 
     static func columns(_ args: ParsedArguments) throws(UsageError) -> [String]? {
         guard let lists = args.values["fields"] else { return nil }
-        var names: [String] = []
-        for list in lists {
-            for name in list.split(separator: ",", omittingEmptySubsequences: false) {
-                guard !name.isEmpty else { throw UsageError("option '-f' takes FIELD,FIELD,... with no empty name, not '\(list)'") }
-                names.append(String(name))
-            }
-        }
-        return names
+        return try ValueParsers.fieldList(lists, option: "-f", unique: false)
     }
 
     public static func run(_ args: ParsedArguments, dialect: TableDialect, output stdout: OutputBuffer,

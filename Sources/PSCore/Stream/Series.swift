@@ -33,7 +33,7 @@ public final class SeriesRule {
     private let commKey = RecordKey("comm"), cmdlineKey = RecordKey("cmdline")
     private let startKey = RecordKey("start"), tidKey = RecordKey("tid")
     // For records without pid: the label fields' indices, per layout.
-    private var labelIndices: [ObjectIdentifier: (layout: RecordLayout, candidates: [(index: Int, known: Bool)])] = [:]
+    private var labelIndices: [ObjectIdentifier: (layout: RecordLayout, candidates: [(index: Int, unlessNumber: Bool)])] = [:]
 
     /// `fields`: the `-s` option's fields, or nil for the rule above.
     public init(fields: [String]? = nil) {
@@ -92,33 +92,38 @@ public final class SeriesRule {
         return SeriesDescription(label: label.isEmpty ? "all" : label, keyFields: pairs)
     }
 
-    /// The indices of the record's label fields: the table's string labels, and fields it does
-    /// not know whose value is a string or an array (the last of each repeated key only).
+    /// The fields that make a record without pid a group (its key): the table's label fields
+    /// (`user`, `uid`, `state`...), and fields it does not know, not named like a number, which
+    /// count only where their value is not a number (`unlessNumber`). The last of each repeated
+    /// key only. psplot and pstrend key their series on these, psexport labels its samples.
+    public static func groupFields(of layout: RecordLayout) -> [(index: Int, unlessNumber: Bool)] {
+        var found: [(index: Int, unlessNumber: Bool)] = []
+        for i in 0..<layout.count {
+            let name = layout.keyString(at: i)
+            guard layout.lastIndex(of: name) == i else { continue }
+            if let known = FieldTable.info(name) {
+                if known.kind == .label { found.append((i, false)) }
+            } else if !FieldTable.isNumeric(name) {
+                found.append((i, true))
+            }
+        }
+        return found
+    }
+
+    /// The indices of the record's group fields (see `groupFields(of:)`), cached per layout.
     private func labelFieldIndices(_ record: Record) -> [Int] {
         let layout = record.layout
         let id = ObjectIdentifier(layout)
-        let candidates: [(index: Int, known: Bool)]
+        let candidates: [(index: Int, unlessNumber: Bool)]
         if let cached = labelIndices[id], cached.layout === layout {
             candidates = cached.candidates
         } else {
-            var found: [(index: Int, known: Bool)] = []
-            for i in 0..<layout.count {
-                let name = layout.keyString(at: i)
-                guard layout.lastIndex(of: name) == i else { continue }
-                if let known = FieldTable.info(name) {
-                    if known.kind == .label && known.type != .number { found.append((i, true)) }
-                } else if !FieldTable.isNumeric(name) {
-                    found.append((i, false))
-                }
-            }
+            candidates = Self.groupFields(of: layout)
             if labelIndices.count > 64 { labelIndices.removeAll() }
-            labelIndices[id] = (layout, found)
-            candidates = found
+            labelIndices[id] = (layout, candidates)
         }
         return candidates.compactMap { c in
-            if c.known { return c.index }
-            let kind = record.value(at: c.index).kind
-            return kind == .string || kind == .array ? c.index : nil
+            c.unlessNumber && record.value(at: c.index).kind == .number ? nil : c.index
         }
     }
 }

@@ -273,15 +273,7 @@ public final class MetricsExporter {
             if layout.lastIndex(of: "tid") >= 0 { labelNames.append(("tid", false)) }
         } else {
             // A psagg row: its label fields are its group key (the -g field, host, a pslabel field).
-            for i in 0..<layout.count {
-                let name = layout.keyString(at: i)
-                guard isLast(i, name) else { continue }
-                if let info = FieldTable.info(name) {
-                    if info.kind == .label { labelNames.append((name, false)) }
-                } else if !FieldTable.isNumeric(name) {
-                    labelNames.append((name, true))
-                }
-            }
+            labelNames = SeriesRule.groupFields(of: layout).map { (layout.keyString(at: $0.index), $0.unlessNumber) }
         }
         if options.host != nil && !labelNames.contains(where: { $0.name == "host" }) { labelNames.append(("host", false)) }
         for (name, unlessNumber) in labelNames {
