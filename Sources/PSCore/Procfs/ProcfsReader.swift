@@ -227,8 +227,8 @@ public final class ProcfsReader {
         task.closeAll()
     }
 
-    /// A kept task holds at most 9 descriptors (its directory and eight files).
-    var mayKeep: Bool { (handles.count + 1) * 9 <= keepOpenBudget }
+    /// A kept task holds at most its directory and one descriptor per file it reads.
+    var mayKeep: Bool { (handles.count + 1) * (TaskHandle.File.allCases.count + 1) <= keepOpenBudget }
 
     enum StatResult { case ok, gone, bad }
 

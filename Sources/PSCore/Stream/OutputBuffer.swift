@@ -41,18 +41,7 @@ public final class OutputBuffer {
 
     @inline(never)
     private func grow(toHold extra: Int) {
-        var newCapacity = max(capacity * 2, count + extra)
-        var grown = Memory.allocate(UInt8.self, capacity: newCapacity)
-        if grown == nil {
-            newCapacity = count + extra
-            grown = Memory.allocate(UInt8.self, capacity: newCapacity)
-        }
-        // A record too big for the memory left: the run ends here, cleanly (what was flushed stays).
-        guard let newBase = grown else { Memory.exhausted(newCapacity) }
-        newBase.update(from: base, count: count)
-        Memory.release(base)
-        base = newBase
-        capacity = newCapacity
+        (base, capacity) = Memory.grow(base, count: count, capacity: capacity, toHold: extra)
     }
 
     @inline(__always) public func append(_ b: UInt8) {
@@ -138,22 +127,7 @@ public final class OutputBuffer {
             captured.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
             return
         }
-        var written = 0
-        while written < count {
-            let n = Glibc.write(fd, base + written, count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                // A non-blocking descriptor (O_NONBLOCK set by whoever opened the pipe) that is full:
-                // wait until it takes more, as a blocking write would have.
-                if errno == EAGAIN || errno == EWOULDBLOCK {
-                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&p, 1, -1)
-                    continue
-                }
-                throw OutputError(errno: .current)
-            }
-            written += n
-        }
+        if let e = SystemCall.writeAll(fd, base, count) { throw OutputError(errno: e) }
     }
 
     /// True when `fd` is a pipe or socket whose reader has gone (poll says POLLERR or POLLHUP).

@@ -25,6 +25,23 @@ enum Memory {
 
     static func release<T>(_ p: UnsafeMutablePointer<T>) { free(p) }
 
+    /// A bigger home for the `count` bytes at `base` (freed): twice `capacity`, or just enough for
+    /// `extra` more when that cannot be had; the run ends, reported, when neither can.
+    static func grow(_ base: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int,
+                     toHold extra: Int) -> (base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        var newCapacity = max(capacity * 2, count + extra)
+        var grown = allocate(UInt8.self, capacity: newCapacity)
+        if grown == nil {
+            newCapacity = count + extra
+            grown = allocate(UInt8.self, capacity: newCapacity)
+        }
+        // A record too big for the memory left: the run ends here, cleanly (what was written stays).
+        guard let newBase = grown else { exhausted(newCapacity) }
+        newBase.update(from: base, count: count)
+        release(base)
+        return (newBase, newCapacity)
+    }
+
     /// The end of a run that cannot go on: one line on stderr, status 1.
     static func exhausted(_ bytes: Int) -> Never {
         var line = "\(tool): out of memory: cannot allocate \(bytes) bytes\n"

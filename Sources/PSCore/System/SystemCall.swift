@@ -85,8 +85,9 @@ public enum SystemCall {
 }
 
 extension SystemCall {
-    /// Writes all of `count` bytes at `bytes` to a blocking descriptor, retrying on EINTR; the
-    /// errno of a failed write (or of a write that wrote nothing), nil when all went. Async-signal-
+    /// Writes all of `count` bytes at `bytes`, retrying on EINTR; the errno of a failed write (or
+    /// of a write that wrote nothing), nil when all went. A full non-blocking descriptor (O_NONBLOCK
+    /// set by whoever opened the pipe) is waited for, as a blocking write would have. Async-signal-
     /// safe (Terminal restores the screen with it from a signal handler).
     @discardableResult
     public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Errno? {
@@ -94,7 +95,15 @@ extension SystemCall {
         var off = 0
         while off < count {
             let n = write(fd, bytes + off, count - off)
-            if n < 0 { if errno == EINTR { continue }; return .current }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, -1)
+                    continue
+                }
+                return .current
+            }
             if n == 0 { return Errno(EIO) }
             off += n
         }

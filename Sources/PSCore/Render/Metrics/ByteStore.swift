@@ -8,19 +8,16 @@ struct ByteStore {
 
     init(capacity: Int = 4096) {
         self.capacity = max(16, capacity)
-        base = .allocate(capacity: self.capacity)
+        guard let base = Memory.allocate(UInt8.self, capacity: self.capacity) else { Memory.exhausted(self.capacity) }
+        self.base = base
     }
 
-    func free() { base.deallocate() }
+    func free() { Memory.release(base) }
 
+    /// Grows as OutputBuffer does: a stream too big for memory ends the run with a message.
     @inline(never)
     mutating func grow(_ extra: Int) {
-        let newCapacity = max(capacity * 2, count + extra)
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
+        (base, capacity) = Memory.grow(base, count: count, capacity: capacity, toHold: extra)
     }
 
     @inline(__always)
