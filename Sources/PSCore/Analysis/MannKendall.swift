@@ -34,10 +34,13 @@ public enum MannKendall {
     static let acfQuantile = 1.959963984540054
 
     /// S alone: the sum over pairs i < j of sign(y[j] - y[i]).
-    public static func score(_ y: [Double]) -> Int {
+    public static func score(_ y: [Double]) -> Int { score(y, tieGroups: Order.tieGroups(y)) }
+
+    /// S, given the sizes of `y`'s groups of equal values (the test needs them twice: one sort).
+    static func score(_ y: [Double], tieGroups: [Int]) -> Int {
         let n = y.count
         guard n > 1 else { return 0 }
-        let ties = Order.tieGroups(y).reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        let ties = tieGroups.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
         var copy = y
         let descending = Order.countInversions(&copy)
         return n * (n - 1) / 2 - ties - 2 * descending
@@ -50,10 +53,11 @@ public enum MannKendall {
     public static func hamedRao(values y: [Double], times: [Double], slope: Double, lags: Int = defaultLags) -> Result? {
         let n = y.count
         guard n >= 3, times.count == n else { return nil }
-        let s = score(y)
+        let tieGroups = Order.tieGroups(y)
+        let s = score(y, tieGroups: tieGroups)
         let nd = Double(n)
         var variance = nd * (nd - 1) * (2 * nd + 5)
-        for t in Order.tieGroups(y) {
+        for t in tieGroups {
             let td = Double(t)
             variance -= td * (td - 1) * (2 * td + 5)
         }

@@ -37,19 +37,16 @@ public enum MultiCall {
             CommandLine.arguments = [tool.name] + rest
             tool.main()
         }
-        Signals.ignoreSIGPIPE()
-        let output = OutputBuffer(fd: 1)
-        let status = ToolRunner.run(spec, arguments: rest, output: output, diagnostics: Diagnostics(tool: spec.name)) { args, out, _ in
+        ToolRunner.main(spec, arguments: rest) { args, out, diagnostics in
             if args.has("list") {
                 for tool in allToolMains { out.appendText(tool.name + "\n") }
                 return 0
             }
-            if let prefix = args.value("install") { return try install(prefix: prefix, output: out) }
+            if let prefix = args.value("install") { return try install(prefix: prefix, output: out, diagnostics: diagnostics) }
             guard let first = args.operands.first else { throw UsageError("no tool named") }
             let hint = FieldTable.nearest(to: first, among: allToolMains.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
             throw UsageError("unknown tool '\(first)'\(hint)")
         }
-        exit(status)
     }
 
     /// Every file `--install` writes besides the links: (path under PREFIX, contents).
@@ -67,13 +64,12 @@ public enum MultiCall {
         return files
     }
 
-    static func install(prefix: String, output: OutputBuffer) throws -> Int32 {
+    static func install(prefix: String, output: OutputBuffer, diagnostics: Diagnostics) throws -> Int32 {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, Int(PATH_MAX))
         guard n > 0 else { throw RuntimeError("cannot find this binary's path: \(Errno.current.message)") }
         let me = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let root = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-        let diagnostics = Diagnostics(tool: spec.name)
         var status: Int32 = 0
         func makeDirectories(_ path: String) throws {
             var partial = path.hasPrefix("/") ? "" : "."

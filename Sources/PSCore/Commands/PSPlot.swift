@@ -257,10 +257,6 @@ public enum PSPlot {
     /// SIGINT or SIGTERM came: stop reading, draw what came.
     struct Stopped: Error {}
 
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func monotonicSeconds() -> Double { Double(SystemEnvironment.monotonicNs()) / 1e9 }
 
 }

@@ -56,11 +56,7 @@ public enum PSTrend {
         var old = sigaction()
         sigaction(SIGINT, nil, &old)
         if let h = old.__sigaction_handler.sa_handler, unsafeBitCast(h, to: Int.self) == 1 { return } // SIG_IGN
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in signal(SIGINT, SIG_DFL) }
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = SA_RESTART
-        sigaction(SIGINT, &action, nil)
+        Signals.install(SIGINT, restart: true) { _ in signal(SIGINT, SIG_DFL) }
     }
 
     public static func run(_ args: ParsedArguments, output: OutputBuffer, diagnostics: Diagnostics) throws -> Int32 {

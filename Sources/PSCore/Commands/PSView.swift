@@ -99,12 +99,10 @@ public enum PSView {
         // shown on the same terminal as stderr, messages are held (bounded) until it is left, and
         // the title line counts them. Another stderr (a file) gets them at once.
         var held: [String] = []
-        var heldCount = 0
         let stderrShared = output.fd >= 0 && Terminal.isTerminal(2)
         let shown = Diagnostics(tool: diagnostics.tool, sink: { message in
             if session.live && stderrShared {
-                heldCount += 1
-                session.heldMessages = heldCount
+                session.heldMessages += 1
                 if held.count < 100 { held.append(message) }
             } else {
                 diagnostics.report(message)
@@ -112,7 +110,7 @@ public enum PSView {
         })
         loop = StreamToolLoop(files: args.allOperands, strict: args.has("strict"), output: output, diagnostics: shown,
                               willBlock: {
-            try session.idle(grouper.records, ts: grouper.ts, descriptor: loop.reader.lines.descriptor)
+            try session.idle(grouper.records, ts: grouper.ts, input: loop.reader.lines)
         })
         do {
             try loop.run { record in
@@ -121,7 +119,7 @@ public enum PSView {
                 if case .invalid(let message) = identity.pidValue(record, ppidKey) { return message }
                 if grouper.isNewSnapshot(ts: ts) {
                     let previous = grouper.ts
-                    try session.complete(grouper.take(), ts: previous, inputIsStream: isStream(loop.reader.lines.descriptor))
+                    try session.complete(grouper.take(), ts: previous, inputIsStream: loop.reader.lines.inputIsStream)
                 }
                 grouper.append(record, ts: ts)
                 return nil
@@ -137,14 +135,7 @@ public enum PSView {
             throw error
         }
         for message in held { diagnostics.report(message) }
-        if heldCount > held.count { diagnostics.report("\(heldCount - held.count) more bad lines not shown") }
+        if session.heldMessages > held.count { diagnostics.report("\(session.heldMessages - held.count) more bad lines not shown") }
         return loop.status
-    }
-
-    /// True when the input may go on (a pipe, a terminal, a socket), false for a regular file.
-    static func isStream(_ fd: Int32) -> Bool {
-        guard fd >= 0 else { return false }
-        var st = stat()
-        return !(fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG)
     }
 }

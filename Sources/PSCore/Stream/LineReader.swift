@@ -77,8 +77,9 @@ public final class LineReader {
     /// Inside a line that was too long: drop bytes up to its `\n`.
     private var skipping = false
 
-    /// The descriptor being read, -1 between inputs (psview polls it to tell a paused stream).
-    public var descriptor: Int32 { fd }
+    /// True when the input being read may go on (a pipe, a terminal, a socket), false for a
+    /// regular file or between inputs (psview tells a live stream from a recording by it).
+    public var inputIsStream: Bool { fd >= 0 && mayBlock }
 
     /// The input being read (or last read): "stdin" or its path.
     public private(set) var inputName = ""

@@ -18,14 +18,13 @@ public struct ProcessIdentity: Hashable, Sendable {
 /// are integers in 0...Int32.max (Linux's pid_max is at most 2^22); anything else is a bad
 /// record, reported with its position, never silently another pid.
 public final class IdentityReader {
-    let pidKey = RecordKey("pid"), ppidKey = RecordKey("ppid"), tidKey = RecordKey("tid")
-    let startKey = RecordKey("start"), ageKey = RecordKey("age")
+    let pidKey = RecordKey("pid")
 
     // Where the identity fields stand in the last layout seen: read per record by index, with no
     // class reference passed around (retain/release was a fifth of psplot's time).
     private var layoutID: ObjectIdentifier? = nil
     private var layoutAlive: RecordLayout? = nil
-    private var pidAt = -1, ppidAt = -1, tidAt = -1, startAt = -1, ageAt = -1
+    private var pidAt = -1, ppidAt = -1, tidAt = -1, startAt = -1
 
     public init() {}
 
@@ -42,7 +41,6 @@ public final class IdentityReader {
         ppidAt = layout.lastIndex(of: "ppid")
         tidAt = layout.lastIndex(of: "tid")
         startAt = layout.lastIndex(of: "start")
-        ageAt = layout.lastIndex(of: "age")
     }
 
     /// A pid-like field: nil when absent or null; a problem message when present but not a pid.
@@ -118,14 +116,6 @@ public final class IdentityReader {
             return .failure(IdentityProblem(startValue == nil ? "missing field 'start'" : "field 'start' is not a number"))
         }
         return .success(ProcessIdentity(pid: pid, tid: tid, startMs: startMs))
-    }
-
-    /// `start + age` in ms: boot time plus the monotonic clock when the record was read.
-    public func clockMs(_ record: Record) -> Int64? {
-        locate(record)
-        guard let start = value(record, at: startAt)?.double, let age = value(record, at: ageAt)?.double,
-              let s = SnapshotClock.milliseconds(start), let a = SnapshotClock.milliseconds(age) else { return nil }
-        return s.addingReportingOverflow(a).overflow ? nil : s + a
     }
 }
 

@@ -121,7 +121,8 @@ public struct ProcessTree {
     public func subtree(of roots: [Int]) -> [Int] {
         var marked = [Bool](repeating: false, count: depth.count)
         for r in roots where r >= 0 && r < marked.count { marked[r] = true }
-        return markDescendants(of: marked).enumerated().filter(\.element).map(\.offset).sorted { rank[$0] < rank[$1] }
+        let inside = markDescendants(of: marked)
+        return order.filter { inside[$0] }
     }
 
     /// The selected indices that have no selected ancestor, in preorder (psagg --by-root's rows).
@@ -147,12 +148,5 @@ public struct ProcessTree {
             top[i] = inherited >= 0 ? inherited : (selected[i] ? i : -1)
         }
         return top
-    }
-
-    /// Position of each index in preorder.
-    private var rank: [Int] {
-        var r = [Int](repeating: 0, count: order.count)
-        for (position, i) in order.enumerated() { r[i] = position }
-        return r
     }
 }

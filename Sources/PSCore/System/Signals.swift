@@ -40,12 +40,13 @@ public enum Signals {
         install(SIGCHLD) { _ in }
     }
 
-    /// Installs `handler` for `sig` without SA_RESTART, and unblocks `sig`.
-    static func install(_ sig: Int32, _ handler: @convention(c) (Int32) -> Void) {
+    /// Installs `handler` for `sig` (without SA_RESTART unless `restart`: a blocked read then
+    /// returns EINTR, so a loop can see the stop), and unblocks `sig`.
+    static func install(_ sig: Int32, restart: Bool = false, _ handler: @convention(c) (Int32) -> Void) {
         var action = sigaction()
         action.__sigaction_handler.sa_handler = handler
         sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
+        action.sa_flags = restart ? SA_RESTART : 0
         sigaction(sig, &action, nil)
         // A parent (a test runner's thread, a service manager) may have left it blocked: unblock it,
         // or the handler never runs.

@@ -3,8 +3,6 @@
 /// psdelta's. A numeric field no table knows is not summed unless its name ends in `_rate` (a
 /// rate added by a later tool adds up like the others).
 public enum AdditiveFields {
-    public static let processWide: Set<String> = FieldTable.processWide
-
     /// Every additive field psagg knows, in the order it writes their sums.
     public static let knownOrder: [String] = (FieldTable.pssnap + FieldTable.psdelta).filter(\.isSummed).map(\.name)
 

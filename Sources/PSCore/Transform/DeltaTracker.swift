@@ -121,9 +121,9 @@ public final class DeltaTracker {
         return nil
     }
 
-    private func missing(_ record: Record, _ key: RecordKey, integer: Bool = false) -> String {
+    private func missing(_ record: Record, _ key: RecordKey) -> String {
         if record[key] == nil { return "missing field '\(key.nameString)'" }
-        return "field '\(key.nameString)' is not \(integer ? "an integer" : "a number")"
+        return "field '\(key.nameString)' is not a number"
     }
 
     /// A new snapshot begins: forget every process the one that just ended lacked.

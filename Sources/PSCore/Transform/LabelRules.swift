@@ -49,11 +49,6 @@ public struct LabelRuleError: Error, CustomStringConvertible {
 }
 
 public enum LabelRules {
-    static func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
-            || b == 0x5F || b == 0x2D || b == 0x2E || b == 0x2F || b == 0x3A || b == 0x40 || b == 0x2B
-    }
-
     /// Parses one rule (no comment, no blank line). Errors carry the column in `text`.
     public static func parse(_ text: String, source: String, line: Int, origin: String) throws(LabelRuleError) -> LabelRule {
         let b = Array(text.utf8)
@@ -79,7 +74,7 @@ public enum LabelRules {
             guard closed else { throw fail(open, "unterminated quoted label") }
         } else {
             let start = i
-            while i < b.count && isWordByte(b[i]) { label.append(b[i]); i += 1 }
+            while i < b.count && QueryLexer.isBareByte(b[i]) { label.append(b[i]); i += 1 }
             guard i > start else {
                 throw fail(start, "expected a label (a word of letters, digits and _ - . / : @ +, or a quoted string), not '\(String(decoding: [b[start]], as: UTF8.self))'")
             }

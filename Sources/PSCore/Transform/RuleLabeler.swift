@@ -21,7 +21,6 @@ public final class RuleLabeler {
     private let grouper = SnapshotGrouper()
     private var decisions: [Bool?] = []
 
-    private let tsKey = RecordKey("ts"), pidKey = RecordKey("pid"), ppidKey = RecordKey("ppid")
     private var ts: Double = .nan
     private var started = false
 
@@ -56,7 +55,7 @@ public final class RuleLabeler {
             mode = .plain
         }
         filters = rules.map { $0.query.hasTreeOperator && mode == .streaming ? PreorderStreamFilter($0.query) : nil }
-        holdStart = [Bool?](repeating: nil, count: rules.count).map { _ in nil }
+        holdStart = [Int?](repeating: nil, count: rules.count)
         decisions = [Bool?](repeating: nil, count: rules.count)
     }
 
@@ -91,11 +90,6 @@ public final class RuleLabeler {
                 try write(r, label: decisions.firstIndex { $0 == true })
             }
         }
-    }
-
-    /// Labels one record when no rule needs the tree (and the mode is plain).
-    public func add(_ r: Record) throws {
-        try write(r, label: rules.firstIndex { $0.query.matches(r) })
     }
 
     /// Ends the snapshot: writes what it held.

@@ -101,7 +101,7 @@ final class SnapshotAggregator {
         self.output = output
         if case .field(let name) = grouping {
             groupFieldKey = RecordKey(name)
-            let o = OutputBuffer(fd: -1)
+            let o = OutputBuffer(fd: -1, threshold: 0)
             o.appendJSONString(name)
             groupFieldJSON = o.bytes
         } else {
@@ -263,12 +263,12 @@ final class SnapshotAggregator {
             } else if let rank = AdditiveFields.rank(of: text, firstSeen: unknownRates) {
                 if rank >= AdditiveFields.knownOrder.count { unknownRates += 1 }
                 let slot = slotNames.count
-                let o = OutputBuffer(fd: -1)
+                let o = OutputBuffer(fd: -1, threshold: 0)
                 o.appendJSONString(name)
                 slotNames.append(o.bytes)
                 slotRanks.append(rank)
                 slotIsRate.append(text == "cpu" || text == "cpu_user" || text == "cpu_sys" || text.hasSuffix("_rate"))
-                slotIsProcessWide.append(AdditiveFields.processWide.contains(text))
+                slotIsProcessWide.append(FieldTable.processWide.contains(text))
                 slotOfName[name] = slot
                 outputOrder = slotRanks.indices.sorted { slotRanks[$0] < slotRanks[$1] }
                 result.append((i, slot))
@@ -369,7 +369,7 @@ final class SnapshotAggregator {
         guard v.kind == .string, v.hasEscapes else { return Array(v.raw) }
         var decoded: [UInt8] = []
         v.appendDecodedString(to: &decoded)
-        let o = OutputBuffer(fd: -1)
+        let o = OutputBuffer(fd: -1, threshold: 0)
         o.appendJSONString(decoded)
         return o.bytes
     }
@@ -423,7 +423,7 @@ final class SnapshotAggregator {
     }
 
     private func warnOutOfRange(_ slot: Int, _ sums: GroupSums) {
-        let o = OutputBuffer(fd: -1)
+        let o = OutputBuffer(fd: -1, threshold: 0)
         o.appendDouble(ts, decimals: 3)
         var message = "snapshot ts \(String(decoding: o.bytes, as: UTF8.self))"
         if case .field(let name) = grouping, let key = sums.keyValues.first {

@@ -103,8 +103,6 @@ public struct ChartLayout: Sendable {
         /// `-e`: Ramer-Douglas-Peucker tolerance in canvas units; nil: min/max per column.
         public var epsilon: Double?
         public var top = 10
-        /// Per panel (by field), a message to show instead of data (say, "no record carries 'x'").
-        public var messages: [String: String] = [:]
         public init() {}
     }
 }
@@ -268,9 +266,8 @@ extension ChartLayout {
                 return e
             }
             var message: ChartText? = nil
-            let say = options.messages[panel.field]
-                ?? (data.records == 0 ? "no records" : !panel.carried ? "no record carries '\(panel.field)'"
-                    : !panel.sampled ? "no sample of '\(panel.field)': every value is null" : nil)
+            let say = data.records == 0 ? "no records" : !panel.carried ? "no record carries '\(panel.field)'"
+                : !panel.sampled ? "no sample of '\(panel.field)': every value is null" : nil
             if let say { message = ChartText(x: plot.x + plot.width / 2, y: plot.y + plot.height / 2 - lh / 2, text: say, anchor: .middle) }
             panels.append(PanelLayout(field: panel.field, unit: panel.unit, heading: heading, plot: plot, yTicks: yTicks,
                                       xTicks: xTicks.map(xOf), series: drawn, legend: legend, message: message, log: axis.log))
@@ -279,14 +276,7 @@ extension ChartLayout {
                            xLabels: xLabels + dated, xTitle: xTitle)
     }
 
-    static func unitName(_ unit: FieldUnit) -> String {
-        switch unit {
-        case .percent: return "% of one CPU"
-        case .bytesPerSecond: return "bytes/s"
-        case .secondsPerSecond: return "CPU s/s"
-        default: return unit.text
-        }
-    }
+    static func unitName(_ unit: FieldUnit) -> String { unit == .secondsPerSecond ? "CPU s/s" : unit.text }
 
     static func summary(_ label: String, _ min: Double?, _ max: Double?, _ last: Double?, _ unit: FieldUnit) -> String {
         func f(_ v: Double?) -> String { v.map { HumanUnits.format($0, unit: unit) } ?? "null" }

@@ -46,7 +46,6 @@ public final class MetricsExporter {
     private var samplesTaken: Set<String> = []
     private var plans: [ObjectIdentifier: LayoutPlan] = [:]
     private let tsKey = RecordKey("ts")
-    private let hostKey = RecordKey("host")
 
     private var inSnapshot = false
     private var snapshotTS: Double = .nan

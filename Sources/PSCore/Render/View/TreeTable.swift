@@ -21,7 +21,6 @@ public struct TreeTable {
         public var lines: [ViewLine]
         /// Rows (records) the height left out.
         public var rowsCut: Int
-        public var rowCount: Int
     }
 
     public var options: Options
@@ -66,7 +65,7 @@ public struct TreeTable {
 
     public func layout(_ records: [Record], ts: Double) -> Frame {
         let n = records.count
-        guard n > 0 else { return Frame(lines: [ViewLine(title(ts: ts, count: 0, processes: true), style: .title)], rowsCut: 0, rowCount: 0) }
+        guard n > 0 else { return Frame(lines: [ViewLine(title(ts: ts, count: 0, processes: true), style: .title)], rowsCut: 0) }
         let hasPid = TreeTable.hasPids(records)
         let columns = self.columns(records, hasPid: hasPid)
         let glyphs = options.ascii ? Glyphs.ascii : Glyphs.unicode
@@ -229,7 +228,7 @@ public struct TreeTable {
         }
         // A terminal too short for the title, the header and the note: what fits.
         if let height = options.height, lines.count > max(1, height) { lines.removeLast(lines.count - max(1, height)) }
-        return Frame(lines: lines, rowsCut: cut, rowCount: n)
+        return Frame(lines: lines, rowsCut: cut)
     }
 
     /// `2026-11-30 14:03:07  312 processes  host web1  Σ subtree totals`.

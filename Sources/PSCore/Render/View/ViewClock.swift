@@ -13,11 +13,7 @@ public protocol ViewClock: AnyObject {
 public final class MonotonicViewClock: ViewClock {
     public init() {}
 
-    public func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
+    public func now() -> Double { Double(SystemEnvironment.monotonicNs()) / 1e9 }
 
     public func sleep(until deadline: Double) {
         while true {

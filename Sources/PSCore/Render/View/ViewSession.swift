@@ -67,12 +67,11 @@ final class ViewSession {
 
     /// The input is about to wait: on a terminal, once it has been quiet a moment, the snapshot
     /// read so far is drawn (pssnap flushes at the end of each snapshot, so that is usually all of it).
-    func idle(_ pending: [StoredRecord], ts: Double, descriptor: Int32) throws {
-        guard settings.terminal, schedule == nil, !pending.isEmpty, descriptor >= 0 else { return }
+    func idle(_ pending: [StoredRecord], ts: Double, input: LineReader) throws {
+        guard settings.terminal, schedule == nil, !pending.isEmpty, input.inputIsStream else { return }
         if let drawn, drawn.ts == ts, drawn.count == pending.count { return }
-        var p = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let wait = live ? ViewSession.livePause : ViewSession.firstPause
-        if poll(&p, 1, Int32(wait * 1000)) != 0 { return }   // more is coming (or the end, or EINTR)
+        if input.waitForInput(milliseconds: Int32(wait * 1000)) { return }   // more is coming (or the end)
         let records = pending.map(\.record)
         defer { withExtendedLifetime(pending) {} }
         try check(records)
@@ -189,18 +188,10 @@ enum ViewSignals {
     static func install() {
         _ = state
         for sig in [SIGINT, SIGTERM] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { _ in
+            Signals.install(sig, restart: true) { _ in
                 if ViewSignals.state[0] == 0 { _exit(0) }
                 ViewSignals.state[1] = 1
             }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = SA_RESTART
-            sigaction(sig, &action, nil)
-            var set = sigset_t()
-            sigemptyset(&set)
-            sigaddset(&set, sig)
-            sigprocmask(SIG_UNBLOCK, &set, nil)
         }
     }
 
