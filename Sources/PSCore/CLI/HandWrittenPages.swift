@@ -184,7 +184,11 @@ psplot draws, and pstrend judges, \fIseries\fR: a record with \fBpid\fR
 belongs to the series of its process, \fB(pid, start)\fR (and \fBtid\fR in
 a thread stream), so a reused pid is a new series; a psagg row belongs to
 the series of its group key (the \fB\-g\fR field's value, or
-\fB\-\-by\-root\fR's pid, start and comm), found without options. Their
+\fB\-\-by\-root\fR's pid, start and comm), found without options: a row's
+group key is its label fields (\fBuser\fR, \fBuid\fR, \fBstate\fR, \fBhost\fR...)
+and the fields of a user's own not named like a number whose value is not
+a number (a \fBpslabel\fR field); psexport labels a row's samples by the
+same fields. Their
 \fB\-s\fR \fIFIELD\fR,... names the key explicitly. People read a series
 as \fIcomm pid\fR, or by its key values.
 .SH CONVENTIONS
