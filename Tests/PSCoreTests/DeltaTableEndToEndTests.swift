@@ -176,9 +176,9 @@ import Testing
             for _ in 0..<6000 where received.count < n { usleep(10_000) }
             return received.count >= n
         }
-        input.fileHandleForWriting.write(Data((first.joined(separator: "\n") + "\n").utf8))
+        TestSupport.writeIgnoringEPIPE(input.fileHandleForWriting.fileDescriptor, Data((first.joined(separator: "\n") + "\n").utf8))
         #expect(waitFor(1 + first.count), "the first snapshot's rows were held back: \(received.count) lines")
-        input.fileHandleForWriting.write(Data((second.joined(separator: "\n") + "\n").utf8))
+        TestSupport.writeIgnoringEPIPE(input.fileHandleForWriting.fileDescriptor, Data((second.joined(separator: "\n") + "\n").utf8))
         #expect(waitFor(1 + first.count + second.count), "the second snapshot's rows were held back")
         try input.fileHandleForWriting.close()
         p.waitUntilExit()

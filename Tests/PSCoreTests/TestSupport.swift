@@ -78,7 +78,7 @@ enum TestSupport {
         let input = Pipe()
         p.standardInput = input
         try p.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
+        if let stdin { writeIgnoringEPIPE(input.fileHandleForWriting.fileDescriptor, stdin) }
         try input.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a large output cannot block the child.
         final class Box: @unchecked Sendable { var data = Data() }
@@ -89,6 +89,35 @@ enum TestSupport {
         p.waitUntilExit()
         while !errThread.isFinished { usleep(1000) }
         return RunResult(status: p.terminationStatus, stdout: outData, stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    /// Writes a child's stdin. A child may end before reading it (a usage error, a refused
+    /// file): the write then fails with EPIPE, and the SIGPIPE that comes with it, which would
+    /// kill the whole test run, is held blocked on this thread and taken back. (Ignoring SIGPIPE
+    /// process-wide would be inherited by every command the tests start.)
+    static func writeIgnoringEPIPE(_ fd: Int32, _ data: Data) {
+        var pipeSignal = sigset_t(), old = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &old)
+        var brokenPipe = false
+        data.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    brokenPipe = errno == EPIPE
+                    break
+                }
+                off += n
+            }
+        }
+        if brokenPipe {
+            var now = timespec()
+            _ = sigtimedwait(&pipeSignal, nil, &now)
+        }
+        pthread_sigmask(SIG_SETMASK, &old, nil)
     }
 
     static func hasCommand(_ name: String) -> Bool {
@@ -105,4 +134,12 @@ struct InProcessRun {
 
 extension OutputBuffer {
     var text: String { String(decoding: captured + bytes, as: UTF8.self) }
+}
+
+@Suite struct TestSupportTests {
+    @Test func aCommandThatDoesNotReadItsStdinFailsItsTestNotTheRun() throws {
+        // 1 MiB fills the pipe: the write blocks until the child is gone, then fails with EPIPE.
+        let run = try TestSupport.shell("exit 3", stdin: Data(repeating: 0x61, count: 1 << 20))
+        #expect(run.status == 3)
+    }
 }
