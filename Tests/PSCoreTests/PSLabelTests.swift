@@ -22,6 +22,12 @@ import Testing
     static let tree = [rec(1, 1, 0, "init"), rec(1, 2, 1, "nginx"), rec(1, 3, 2, "worker"), rec(1, 4, 3, "sh"),
                        rec(1, 5, 1, "postgres"), rec(1, 6, 1, "cron")]
 
+    @Test func aRuleErrorsCaretSpansCharactersNotBytes() {
+        // `é` is two bytes: a caret under `éé` is two characters wide, as psfilter draws it.
+        let error = LabelRuleError(source: "rules", line: 1, column: 7, message: "bad", text: "web\tx éé y", width: 4)
+        #expect(error.render(toolName: "pslabel") == "pslabel: rules:1:7: bad\nweb\tx éé y\n   \t  ^^")
+    }
+
     @Test func firstMatchingRuleWinsAndTheRestAreNull() throws {
         let r = try Self.run(["-e", "web comm==nginx..", "-e", "db comm==postgres", "-e", "shell comm==sh"], Self.lines(Self.tree))
         #expect(r.status == 0)

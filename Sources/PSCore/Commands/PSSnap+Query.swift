@@ -32,9 +32,9 @@ final class SnapshotQuery {
         return fields
     }
 
-    init(_ text: String, writer: RecordWriter, environment: SystemEnvironment, btimeMs: Int64?, host: String?) throws(QueryError) {
+    init(_ parsed: Query, writer: RecordWriter, environment: SystemEnvironment, btimeMs: Int64?, host: String?) throws(QueryError) {
         let deferred = SnapshotQuery.deferredFields(groups: writer.groups)
-        query = try Query(Query(text), deferring: deferred)
+        query = try Query(parsed, deferring: deferred)
         readsEverything = !query.ast.treeOperandFields.isDisjoint(with: deferred)
         fullWriter = writer
         statWriter = RecordWriter(groups: .stat, threads: writer.threads, host: host, environment: environment, btimeMs: btimeMs)

@@ -173,13 +173,12 @@ public enum PSSnap {
         let reader = try ProcfsReader(root: options.procRoot, groups: options.groups, threads: options.threads,
                                       keepFilesOpen: options.repeating, environment: environment)
         reader.faultHook = faultHook
-        let writer = RecordWriter(groups: options.groups, threads: options.threads,
-                                  host: options.host ? environment.hostname() : nil,
+        let host = options.host ? environment.hostname() : nil
+        let writer = RecordWriter(groups: options.groups, threads: options.threads, host: host,
                                   environment: environment, btimeMs: reader.btimeMs)
         if options.repeating { Signals.catchStopSignals() }
-        let snapshotQuery = try options.query.map { q throws(QueryError) in
-            try SnapshotQuery(q, writer: writer, environment: environment, btimeMs: reader.btimeMs,
-                              host: options.host ? environment.hostname() : nil)
+        let snapshotQuery = try parsedQuery.map { q throws(QueryError) in
+            try SnapshotQuery(q, writer: writer, environment: environment, btimeMs: reader.btimeMs, host: host)
         }
         let watch = SubtreeWatch(writer: writer, query: snapshotQuery)
         // The roots a cheap snapshot can start from: pssnap's own children (the command and the

@@ -146,12 +146,4 @@ public struct OutOfRange: OptionSet, Sendable {
     public static let pssFile = OutOfRange(rawValue: 1 << 8)
     public static let pssShmem = OutOfRange(rawValue: 1 << 9)
     public static let io = OutOfRange(rawValue: 1 << 10)
-
-    /// The record field (and /proc file) each flag stands for.
-    static let names: [(OutOfRange, field: String, file: String)] = [
-        (.uid, "uid", "status"), (.swap, "swap", "status"), (.vctx, "vctx", "status"), (.nvctx, "nvctx", "status"),
-        (.rss, "rss", "status"), (.pss, "pss", "smaps_rollup"), (.uss, "uss", "smaps_rollup"),
-        (.pssAnon, "pss_anon", "smaps_rollup"), (.pssFile, "pss_file", "smaps_rollup"),
-        (.pssShmem, "pss_shmem", "smaps_rollup"), (.io, "io", "io"),
-    ]
 }

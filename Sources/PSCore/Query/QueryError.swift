@@ -46,21 +46,28 @@ public struct QueryError: Error, Equatable, Sendable, CustomStringConvertible {
         var lineEnd = lineStart
         while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
         let text = Array(bytes[lineStart..<lineEnd])
-        // The caret line: tabs kept so it lines up, one space per character (not per byte) before it.
+        return "\(toolName): \(description)\n" + Self.caretLines(text, start: start - lineStart, end: end - lineStart)
+    }
+
+    /// One line of text as shown under a message (control characters as spaces), then a caret
+    /// line under its bytes `start..<end`: tabs kept so it lines up, one space per character (not
+    /// per byte) before the range, one `^` per character in it, at least one. pslabel's rule
+    /// errors are drawn the same way.
+    static func caretLines(_ text: [UInt8], start: Int, end: Int) -> String {
         var caret: [UInt8] = []
-        var i = lineStart
-        while i < min(start, lineEnd) {
-            if bytes[i] == 0x09 { caret.append(0x09) } else if bytes[i] & 0xC0 != 0x80 { caret.append(0x20) }
+        var i = 0
+        while i < min(start, text.count) {
+            if text[i] == 0x09 { caret.append(0x09) } else if text[i] & 0xC0 != 0x80 { caret.append(0x20) }
             i += 1
         }
         var width = 0
-        i = start
-        while i < min(end, lineEnd) {
-            if bytes[i] & 0xC0 != 0x80 { width += 1 }
+        i = max(0, start)
+        while i < min(end, text.count) {
+            if text[i] & 0xC0 != 0x80 { width += 1 }
             i += 1
         }
         caret.append(contentsOf: [UInt8](repeating: 0x5E, count: max(1, width)))
         let shown = text.map { $0 < 0x20 && $0 != 0x09 ? 0x20 : $0 }
-        return "\(toolName): \(description)\n\(String(decoding: shown, as: UTF8.self))\n\(String(decoding: caret, as: UTF8.self))"
+        return String(decoding: shown, as: UTF8.self) + "\n" + String(decoding: caret, as: UTF8.self)
     }
 }

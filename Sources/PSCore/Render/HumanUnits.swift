@@ -11,10 +11,12 @@ public enum HumanUnits {
         guard value.isFinite else { return "-" }
         let gap = compact ? "" : " "
         switch unit {
-        case .bytes: return binary(value) + gap + binarySuffix(value, "B")
-        case .bytesPerSecond: return binary(value) + gap + binarySuffix(value, "B") + "/s"
+        case .bytes, .bytesPerSecond:
+            let e = binaryExponent(value)
+            let text = decimal(value / pow(1024, Double(e))) + gap + binaryPrefixes[e] + "B"
+            return unit == .bytes ? text : text + "/s"
         case .percent: return decimal(value) + gap + "%"
-        case .seconds: return duration(value)
+        case .seconds: return duration(value, compact: compact)
         case .secondsPerSecond: return decimal(value) + gap + "s/s"
         case .perSecond: return metric(value) + gap + "/s"
         case .epochSeconds: return clock(value, withDate: true)
@@ -30,9 +32,6 @@ public enum HumanUnits {
         while v >= 1024 && e < binaryPrefixes.count - 1 { v /= 1024; e += 1 }
         return e
     }
-
-    static func binary(_ value: Double) -> String { decimal(value / pow(1024, Double(binaryExponent(value)))) }
-    static func binarySuffix(_ value: Double, _ unit: String) -> String { binaryPrefixes[binaryExponent(value)] + unit }
 
     /// 1 234 567 → `1.23M`; small numbers as they are (`12`, `0.5`).
     public static func metric(_ value: Double) -> String {
@@ -67,10 +66,10 @@ public enum HumanUnits {
         return Swift.String(cString: buffer)
     }
 
-    /// Seconds as `0.25 s`, `3.2 s`, `59 s`, `1m05s`, `1h02m`, `3d04h`.
-    public static func duration(_ seconds: Double) -> String {
+    /// Seconds as `0.25 s`, `3.2 s`, `59 s`, `1m05s`, `1h02m`, `3d04h` (`compact`: `3.2s`).
+    public static func duration(_ seconds: Double, compact: Bool = false) -> String {
         let s = abs(seconds), sign = seconds < 0 ? "-" : ""
-        if s < 60 { return sign + decimal(s) + " s" }
+        if s < 60 { return sign + decimal(s) + (compact ? "s" : " s") }
         let whole = Int(s.rounded())
         if whole < 3600 { return sign + "\(whole / 60)m" + twoDigits(whole % 60) + "s" }
         if whole < 86400 { return sign + "\(whole / 3600)h" + twoDigits(whole / 60 % 60) + "m" }

@@ -27,24 +27,17 @@ public struct LabelRuleError: Error, CustomStringConvertible {
     public var message: String
     /// The line as written (for the caret), nil when there is none to show.
     public var text: String?
-    /// How many characters the caret spans.
+    /// How many bytes of `text` the caret spans (from `column`).
     public var width: Int = 1
 
     public var description: String { "\(source):\(line):\(column): \(message)" }
 
     /// The message, then the line and a caret under the problem (as psfilter shows a bad query).
     public func render(toolName: String) -> String {
-        var s = "\(toolName): \(description)"
+        let s = "\(toolName): \(description)"
         guard let text else { return s }
-        let bytes = Array(text.utf8)
-        let shown = bytes.map { $0 < 0x20 && $0 != 0x09 ? 0x20 : $0 }
-        var caret: [UInt8] = []
-        for i in 0..<min(max(0, column - 1), bytes.count) where bytes[i] & 0xC0 != 0x80 {
-            caret.append(bytes[i] == 0x09 ? 0x09 : 0x20)
-        }
-        caret.append(contentsOf: [UInt8](repeating: 0x5E, count: max(1, width)))
-        s += "\n" + String(decoding: shown, as: UTF8.self) + "\n" + String(decoding: caret, as: UTF8.self)
-        return s
+        let start = max(0, column - 1)
+        return s + "\n" + QueryError.caretLines(Array(text.utf8), start: start, end: start + max(1, width))
     }
 }
 

@@ -20,6 +20,8 @@ final class SQLWriter {
         let type: SQLType
         /// False for a column pssql never writes (Procpath's record_id, filled by the database).
         let writable: Bool
+        /// Its place in `Writer.columnOrder`, set when it is added there.
+        var ordinal = -1
 
         init(name: [UInt8], type: SQLType, writable: Bool = true) {
             self.name = name
@@ -72,6 +74,11 @@ final class SQLWriter {
 
     private var columns: [[UInt8]: Column] = [:]
     private var columnOrder: [Column] = []
+
+    private func addToOrder(_ column: Column) {
+        column.ordinal = columnOrder.count
+        columnOrder.append(column)
+    }
     private var unwrittenColumns: [Column] = []
     private var plans: [ObjectIdentifier: Plan] = [:]
     private var started = false
@@ -104,7 +111,7 @@ final class SQLWriter {
             for (name, type, writable) in procpath.columns {
                 let column = Column(name: Array(name.utf8), type: type, writable: writable)
                 columns[SQLText.folded(column.name, dialect: dialect)] = column
-                columnOrder.append(column)
+                addToOrder(column)
             }
         }
     }
@@ -301,7 +308,7 @@ final class SQLWriter {
                 return
             }
             plan.entries.append(Entry(index: index, type: column.type, transform: transform,
-                                      column: columnOrder.firstIndex { $0 === column } ?? 0))
+                                      column: column.ordinal))
         }
         for i in 0..<layout.count where last[names[i]] == i {
             let name = names[i]
@@ -327,7 +334,7 @@ final class SQLWriter {
             } else if let type = Self.type(of: name, value: record.value(at: i)) {
                 let column = Column(name: name, type: type)
                 columns[SQLText.folded(name, dialect: dialect)] = column
-                columnOrder.append(column)
+                addToOrder(column)
                 if tableWritten { unwrittenColumns.append(column) }
                 add(i, column, .none, field: name)
             } else {

@@ -38,11 +38,10 @@ struct ViewColumn {
             return ViewColumn.plainNumber(value)
         case .time:
             if unit == .epochSeconds { return HumanUnits.clock(value) }
-            return ViewColumn.compactDuration(value)
+            return HumanUnits.format(value, unit: .seconds, compact: true)
         default:
             switch unit {
             case .none: return ViewColumn.plainNumber(value)
-            case .seconds: return ViewColumn.compactDuration(value)
             default: return HumanUnits.format(value, unit: unit, compact: true)
             }
         }
@@ -53,13 +52,6 @@ struct ViewColumn {
     static func plainNumber(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1_000_000 { return String(Int64(value)) }
         return HumanUnits.metric(value)
-    }
-
-    /// HumanUnits' duration without the space before `s`: `3.2s`, `59s`, `1m05s`, `1h02m`.
-    static func compactDuration(_ seconds: Double) -> String {
-        let text = HumanUnits.duration(seconds)
-        guard text.hasSuffix(" s") else { return text }
-        return String(text.dropLast(2)) + "s"
     }
 
     /// A value shown as text: a string decoded and sanitized, an array's elements joined by one
